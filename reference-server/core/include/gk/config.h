@@ -12,6 +12,9 @@
 #define GK_CFG_MAX_STR 1024
 #define GK_CFG_MAX_LIST 32   /* admin_identities, trusted_proxies, internal_networks */
 #define GK_CFG_MAX_PATH 4096
+#define GK_CFG_CONTRACT 1            /* the only contract version understood */
+#define GK_CFG_MAX_LEEWAY_S 3600
+#define GK_CFG_MAX_CHAIN_DEPTH 9     /* GK_X509_MAX_CHAIN - 1 (checked in config.c) */
 
 struct gk_config_key {
     char kid[GK_JWT_MAX_KID + 1];
@@ -38,7 +41,12 @@ struct gk_config {
 };
 
 /* Unknown top-level fields are ignored (forward compatible); wrong types, missing
- * required fields, duplicate kids and duplicate JSON members are errors. */
+ * required fields, duplicate kids and duplicate JSON members are errors. Every
+ * field of the contract is required; the three lists may be empty, keys may not.
+ * err_field (NUL-terminated, truncated to err_cap) gets the path of the field at
+ * fault ("issuer", "keys[2].alg", "internal_networks[0]"), or "(document): ..."
+ * with jansson's line and column when the bytes are not a JSON object.
+ * GK_E_LIMIT if len > GK_CFG_MAX_JSON. On error *out is zeroed. */
 GK_MUST_CHECK enum gk_status gk_config_parse(const uint8_t *json, size_t len, struct gk_config *out,
                                              char *err_field, size_t err_cap);
 

@@ -14,13 +14,17 @@
 #define GK_FWD_MAX_HOPS 32        /* elements in one XFF / Forwarded / XFCC list */
 #define GK_FWD_MAX_HEADER 8192    /* bytes in one such header value */
 #define GK_FWD_MAX_IDENTITY 2048  /* bytes of a URI= value after unquoting */
+#define GK_FWD_MAX_PAIRS 32       /* parameters in one Forwarded element / keys in one XFCC element */
 
 /* X-Forwarded-For: comma-separated IPs (optionally with port for v4 / [v6]:port).
- * Fills up to `max` addresses, left to right. */
+ * Fills up to `max` addresses, left to right; *n is the number of elements.
+ * The whole header is validated first; then more elements than `max` is
+ * GK_E_SPACE (never a silent truncation: the right-most hop matters). */
 GK_MUST_CHECK enum gk_status gk_xff_parse(const uint8_t *in, size_t len, struct gk_addr *out,
                                           size_t max, size_t *n);
-/* RFC 7239 Forwarded: the for= node of each element, left to right ("unknown"
- * and obfuscated identifiers become family 0). */
+/* RFC 7239 Forwarded: the for= node of each element, left to right ("unknown",
+ * obfuscated identifiers and elements without for= become family 0). Same
+ * `max` / GK_E_SPACE rule as gk_xff_parse. */
 GK_MUST_CHECK enum gk_status gk_forwarded_parse(const uint8_t *in, size_t len,
                                                 struct gk_addr *out, size_t max, size_t *n);
 /* XFCC: the URI= value of the right-most element (the one the nearest proxy
