@@ -12,6 +12,7 @@
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
 #define GC_JOSE_MAX_SIG 1024  /* bytes: RSA-8192 is 1024 bytes, the largest we produce */
@@ -229,4 +230,160 @@ int gc_jws_sign(const char *header_json, const char *payload_json, const char *a
     if (s < 0)
         return -1;
     return 0;
+}
+
+/* ---- decoding and JWK import (for conformance vectors and fixtures) ---- */
+
+#define GC_JWK_MAX_FIELD 1024 /* decoded bytes: RSA-8192 modulus */
+
+static int gc_b64url_value(char c)
+{
+    const char *p = c ? strchr(gc_b64url_alphabet, c) : NULL;
+    return p ? (int)(p - gc_b64url_alphabet) : -1;
+}
+
+int gc_b64url_decode(const char *in, size_t len, uint8_t *out, size_t out_cap)
+{
+    if ((in == NULL && len) || len % 4 == 1)
+        return -1;
+    size_t need = (len / 4) * 3 + (len % 4 ? len % 4 - 1 : 0);
+    if (need > out_cap || need > (size_t)0x7fffffff)
+        return -1;
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        int v = gc_b64url_value(in[i]);
+        if (v < 0)
+            return -1;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (uint8_t)(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    if (acc != 0) /* spare bits must be zero (RFC 7515 Appendix C) */
+        return -1;
+    return (int)o;
+}
+
+static int gc_jwk_field(const json_t *jwk, const char *name, uint8_t *out, size_t cap)
+{
+    const json_t *v = json_object_get(jwk, name);
+    if (!json_is_string(v))
+        return -1;
+    return gc_b64url_decode(json_string_value(v), json_string_length(v), out, cap);
+}
+
+static EVP_PKEY *gc_pkey_fromdata(const char *type, OSSL_PARAM *params)
+{
+    EVP_PKEY *pkey = NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+    if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+        pkey = NULL;
+    EVP_PKEY_CTX_free(ctx);
+    return pkey;
+}
+
+static EVP_PKEY *gc_jwk_rsa(const json_t *jwk)
+{
+    uint8_t n[GC_JWK_MAX_FIELD], e[GC_JWK_MAX_FIELD];
+    int nl = gc_jwk_field(jwk, "n", n, sizeof n), el = gc_jwk_field(jwk, "e", e, sizeof e);
+    if (nl <= 0 || el <= 0)
+        return NULL;
+    BIGNUM *bn = BN_bin2bn(n, nl, NULL), *be = BN_bin2bn(e, el, NULL);
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY *pkey = NULL;
+    if (bn && be && bld && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) == 1 &&
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) == 1 &&
+        (params = OSSL_PARAM_BLD_to_param(bld)) != NULL)
+        pkey = gc_pkey_fromdata("RSA", params);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(bn);
+    BN_free(be);
+    return pkey;
+}
+
+static EVP_PKEY *gc_jwk_ec(const json_t *jwk)
+{
+    static const struct {
+        const char *crv, *group;
+        size_t coord;
+    } curves[] = {{"P-256", "prime256v1", 32}, {"P-384", "secp384r1", 48}, {"P-521", "secp521r1", 66}};
+    const char *crv = json_string_value(json_object_get(jwk, "crv"));
+    if (crv == NULL)
+        return NULL;
+    for (size_t i = 0; i < sizeof curves / sizeof curves[0]; i++) {
+        if (strcmp(crv, curves[i].crv) != 0)
+            continue;
+        /* SEC 1 §2.3.3 uncompressed point: 0x04 || X || Y, each exactly coord octets
+         * (RFC 7518 §6.2.1.2). */
+        uint8_t pt[1 + 2 * 66];
+        size_t c = curves[i].coord;
+        pt[0] = 0x04;
+        if (gc_jwk_field(jwk, "x", pt + 1, c) != (int)c || gc_jwk_field(jwk, "y", pt + 1 + c, c) != (int)c)
+            return NULL;
+        OSSL_PARAM params[] = {
+            OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)curves[i].group, 0),
+            OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pt, 1 + 2 * c),
+            OSSL_PARAM_construct_end(),
+        };
+        return gc_pkey_fromdata("EC", params);
+    }
+    return NULL;
+}
+
+static EVP_PKEY *gc_jwk_okp(const json_t *jwk)
+{
+    const char *crv = json_string_value(json_object_get(jwk, "crv"));
+    const char *type = NULL;
+    size_t len = 0;
+    if (crv && strcmp(crv, "Ed25519") == 0) {
+        type = "ED25519";
+        len = 32;
+    } else if (crv && strcmp(crv, "Ed448") == 0) {
+        type = "ED448";
+        len = 57;
+    } else {
+        return NULL;
+    }
+    uint8_t x[64];
+    if (gc_jwk_field(jwk, "x", x, sizeof x) != (int)len)
+        return NULL;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, x, len),
+        OSSL_PARAM_construct_end(),
+    };
+    return gc_pkey_fromdata(type, params);
+}
+
+int gc_jwk_load(const json_t *jwk, EVP_PKEY **pkey, uint8_t *secret, size_t secret_cap,
+                size_t *secret_len)
+{
+    if (!json_is_object(jwk) || pkey == NULL || secret_len == NULL)
+        return -1;
+    *pkey = NULL;
+    *secret_len = 0;
+    const char *kty = json_string_value(json_object_get(jwk, "kty"));
+    if (kty == NULL)
+        return -1;
+    if (strcmp(kty, "oct") == 0) {
+        int n = gc_jwk_field(jwk, "k", secret, secret_cap);
+        if (n < 0 || secret == NULL)
+            return -1;
+        *secret_len = (size_t)n;
+        return 0;
+    }
+    if (strcmp(kty, "RSA") == 0)
+        *pkey = gc_jwk_rsa(jwk);
+    else if (strcmp(kty, "EC") == 0)
+        *pkey = gc_jwk_ec(jwk);
+    else if (strcmp(kty, "OKP") == 0)
+        *pkey = gc_jwk_okp(jwk);
+    return *pkey ? 0 : -1;
 }

@@ -5,6 +5,7 @@
 #define GC_JOSE_H
 #include <stddef.h>
 #include <stdint.h>
+#include <jansson.h>
 #include <openssl/evp.h>
 
 /* Sign header_json.payload_json (raw JSON, base64url-encoded here) with `alg`
@@ -20,5 +21,16 @@ int gc_jws_sign(const char *header_json, const char *payload_json, const char *a
 
 /* base64url without padding (RFC 7515 §2). Returns chars written (NUL added) or -1. */
 int gc_b64url_encode(const uint8_t *in, size_t len, char *out, size_t out_cap);
+
+/* Strict base64url decode (no padding, url alphabet, zero spare bits). Returns
+ * bytes written or -1. Independent of libgkcore's decoder. */
+int gc_b64url_decode(const char *in, size_t len, uint8_t *out, size_t out_cap);
+
+/* A public JWK (RFC 7517/7518 §6) as a verification key: kty "RSA" (n, e),
+ * "EC" (crv P-256/P-384/P-521, x, y), "OKP" (crv Ed25519/Ed448, x) → *pkey
+ * (caller frees); kty "oct" (k) → secret (*pkey = NULL). Private members are
+ * ignored. Returns 0, or -1 for anything missing, malformed or unsupported. */
+int gc_jwk_load(const json_t *jwk, EVP_PKEY **pkey, uint8_t *secret, size_t secret_cap,
+                size_t *secret_len);
 
 #endif

@@ -24,6 +24,7 @@
 #define GK_JWT_MAX_ROLES 16
 #define GK_JWT_MAX_ROLE 64
 #define GK_JWT_MAX_KEYS 32
+#define GK_JWT_MAX_LEEWAY 86400 /* seconds; a policy asking for more is refused (GK_E_ARG) */
 
 enum gk_jwt_alg {
     GK_JWT_ALG_NONE_ = 0, /* never valid; placeholder for "unset" */
