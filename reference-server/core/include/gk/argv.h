@@ -1,7 +1,16 @@
 /* gk/argv.h: the /run argument. Extracts `arg` from a query string, decoding
  * %XX exactly once ('+' stays '+': this is a URI query, not a form), refuses a
  * missing or repeated arg, NUL, and anything over GK_RUN_MAX_ARG. The argv that
- * gatekeeper spawns is always exactly { helper, "--", arg, NULL }. */
+ * gatekeeper spawns is always exactly { helper, "--", arg, NULL }.
+ *
+ * Details: pairs are split on '&', then on the first '='. A name is compared
+ * after decoding it once, so "%61rg" is "arg" too (RFC 3986 §2.3) and counts
+ * toward GK_E_RUN_DUPLICATE; a bare "arg" (no '=') is an empty value, like
+ * "arg=". Checks: query > GK_RUN_MAX_QUERY -> GK_E_LIMIT; bad %XX in the
+ * value -> GK_E_RUN_ENCODING; NUL (raw or %00) -> GK_E_RUN_NUL; decoded
+ * length > GK_RUN_MAX_ARG -> GK_E_RUN_TOO_LONG; then decoded length > out_cap
+ * -> GK_E_SPACE. No terminator is written. Shell metacharacters, quotes,
+ * newlines, a leading '-' are passed unchanged: that is the point. */
 #ifndef GK_ARGV_H
 #define GK_ARGV_H
 #include "gk/span.h"

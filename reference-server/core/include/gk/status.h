@@ -35,6 +35,7 @@
     X(GK_E_HTTP_VERSION, "unsupported HTTP version")                               \
     X(GK_E_HTTP_METHOD, "unsupported method")                                      \
     X(GK_E_HTTP_TARGET, "unsupported request-target form")                         \
+    X(GK_E_HTTP_NO_HOST, "HTTP/1.1 request without Host")                          \
     /* path */                                                                     \
     X(GK_E_PATH_ENCODING, "bad percent-encoding in path")                          \
     X(GK_E_PATH_ENCODED_SEP, "encoded '/', '\\' or NUL in path")                   \
@@ -43,6 +44,7 @@
     X(GK_E_PATH_UTF8, "invalid or overlong UTF-8 in path")                         \
     X(GK_E_PATH_ESCAPE, "path leaves the root")                                    \
     X(GK_E_PATH_RELATIVE, "path does not start with '/'")                          \
+    X(GK_E_PATH_DOUBLE_ENCODED, "encoded '%' in path (double encoding)")            \
     /* addr */                                                                     \
     X(GK_E_ADDR_SYNTAX, "malformed IP address or CIDR")                            \
     /* forwarded */                                                                \
@@ -53,6 +55,7 @@
     X(GK_E_RUN_DUPLICATE, "more than one arg parameter")                           \
     X(GK_E_RUN_NUL, "NUL in argument")                                             \
     X(GK_E_RUN_TOO_LONG, "argument too long")                                      \
+    X(GK_E_RUN_ENCODING, "bad percent-encoding in arg")                            \
     /* jwt */                                                                      \
     X(GK_E_JWT_FORM, "not a JWS compact serialization")                            \
     X(GK_E_JWT_HEADER, "malformed JOSE header")                                    \
