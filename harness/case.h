@@ -64,8 +64,11 @@ struct gc_cert_truth {
 const struct gc_cert_truth *gc_cert_truth(enum gc_cert_kind k);
 
 /* Token recipes. Templates are JSON text with placeholders substituted at
- * build time: ${ISS} ${AUD} ${NOW} ${EXP} (now+600) ${PAST} (now-3600)
- * ${FUTURE} (now+3600) ${SUB}; see token.c. */
+ * build time (token.c): ${ISS} issuer, ${AUD} audience, ${NOW}, ${EXP} now+600,
+ * ${PAST} now-3600, ${FUTURE} now+3600, ${LEEWAY_EDGE_OK} now-60 (exp exactly at
+ * the leeway edge), ${LEEWAY_EDGE_BAD} now-61, ${SSRF_URL} URL of the harness's
+ * loopback canary listener, ${ATTACKER_JWK} the attacker's public key as a JWK
+ * object. */
 enum gc_sign_key {
     GC_KEY_NONE = 0,     /* no signing (empty or literal signature) */
     GC_KEY_FIXTURE,      /* the fixture private key of the alg's family (rsa-1, ec-1, ed-1, hs-1) */
@@ -115,6 +118,17 @@ struct gc_expect {
 
 #define GC_CASE_MAX_HEADERS 8
 
+/* How the client sends the request. Most cases: one request, read one answer. */
+enum gc_action {
+    GC_ACT_REQUEST = 0,
+    GC_ACT_PIPELINE,        /* request, then a second one (second_target, no token) on the same write */
+    GC_ACT_SLOW_HEADERS,    /* dribble the header section one byte per 100 ms past the header timeout */
+    GC_ACT_PARTIAL_CLOSE,   /* send half a request, close */
+    GC_ACT_CONN_FLOOD,      /* open many idle TLS connections, then a normal request must still work */
+    GC_ACT_BAD_TLS,         /* garbage bytes instead of a ClientHello, then a normal request */
+    GC_ACT_POSTURE,         /* no request: hardening checks on the launched target's /proc */
+};
+
 struct gc_case {
     const char *id;        /* "jwt.alg.none-lowercase" */
     enum gc_family family;
@@ -129,7 +143,8 @@ struct gc_case {
     size_t raw_len;        /* 0 = strlen(raw) */
     const char *run_arg;   /* /run cases: the exact argument; target built from it */
     size_t run_arg_len;
-    int pipeline_second;   /* route.pipeline: a second request without the token follows */
+    enum gc_action action;
+    const char *second_target; /* GC_ACT_PIPELINE: target of the second request */
     struct gc_expect expect;
     struct gc_expect expect_second;
     unsigned contract_part; /* GC_PART_* bit the target must implement */
