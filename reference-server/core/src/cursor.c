@@ -24,6 +24,8 @@ enum gk_status gk_cursor_take(struct gk_cursor *c, size_t n, struct gk_span *out
 
 enum gk_status gk_cursor_until(struct gk_cursor *c, uint8_t delim, struct gk_span *out)
 {
+    /* An empty cursor may have a NULL base: no pointer arithmetic on it. */
+    GK_ENSURE(gk_cursor_left(c) > 0, GK_E_SHORT);
     const uint8_t *start = c->base + c->pos;
     const uint8_t *hit = memchr(start, delim, gk_cursor_left(c));
     GK_ENSURE(hit != NULL, GK_E_SHORT);
@@ -34,6 +36,8 @@ enum gk_status gk_cursor_until(struct gk_cursor *c, uint8_t delim, struct gk_spa
 
 struct gk_span gk_cursor_rest(struct gk_cursor *c)
 {
+    if (gk_cursor_left(c) == 0)
+        return gk_span_make(c->base, 0);
     struct gk_span s = gk_span_make(c->base + c->pos, gk_cursor_left(c));
     c->pos = c->len;
     return s;

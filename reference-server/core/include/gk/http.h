@@ -62,7 +62,22 @@ struct gk_http_request {
 
 /* Parse one request from buf[0..len). On GK_OK fills *req. On an error,
  * *http_status receives the status the server should answer with (400, 413,
- * 414, 431, 501, 505) before closing the connection. */
+ * 414, 431, 501, 505) before closing the connection; on GK_OK and
+ * GK_E_HTTP_INCOMPLETE it is 0.
+ *
+ * Limits are measured so: the request line from the method's first byte to its
+ * LF; the header section from buf[0] (leading empty lines count) to the LF of
+ * the empty line. An incomplete request is refused as soon as a limit can no
+ * longer be met (an unfinished request line of MAX_REQUEST_LINE - 1 bytes, a
+ * 65th field name, MAX_HEADER_BYTES bytes without the empty line, a
+ * Content-Length over MAX_BODY once the section ends).
+ *
+ * Beyond RFC 9112 strict syntax, the choices made here: one CRLF before the
+ * request line is ignored (§2.2), bare CR or LF is a 400; exactly one SP
+ * between request-line parts; obs-text (0x80-0xFF) is accepted in field values
+ * (RFC 9110 §5.5) but not in the target; two Content-Length fields are a 400
+ * even when equal; an unknown method token is 501, a non-token 400; HTTP/0.9
+ * simple requests are a 400. */
 GK_MUST_CHECK enum gk_status gk_http_parse_request(const uint8_t *buf, size_t len,
                                                    struct gk_http_request *req,
                                                    int *http_status);
