@@ -35,6 +35,8 @@ struct gk_sandbox_opts {
     const char *fixtures_dir;  /* read-only access */
     const char *helper_path;   /* read + execute */
     int allow_spawn;           /* seccomp permits clone/execve for /run */
+    const char *files_root;    /* read-only access; NULL if it lies inside fixtures_dir */
+    int allow_connect;         /* planted-bug builds only: keep socket/connect (ssrf plants) */
 };
 /* Drop root (to nobody/nogroup, or $GK_RUN_AS_USER) if uid 0, set no_new_privs,
  * apply Landlock (best effort: logs and continues where the kernel lacks it),
