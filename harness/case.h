@@ -76,6 +76,7 @@ enum gc_sign_key {
     GC_KEY_RSA_PUB_PEM_AS_HMAC,  /* HMAC keyed with rsa-1.pub.pem bytes */
     GC_KEY_RSA_PUB_DER_AS_HMAC,
     GC_KEY_EC_PUB_PEM_AS_HMAC,
+    GC_KEY_EMPTY_HMAC,   /* HMAC keyed with the empty string (what a kid naming /dev/null reads) */
 };
 enum gc_token_mutation {
     GC_TOKMUT_NONE = 0,
@@ -96,7 +97,22 @@ struct gc_token_recipe {
     const char *sign_alg;  /* algorithm actually used to sign ("RS256", "none", ...) */
     enum gc_sign_key key;
     enum gc_token_mutation mutation;
-    const char *scheme;    /* Authorization scheme; NULL = "Bearer" */
+    const char *scheme;    /* Authorization scheme; NULL = "Bearer"; "" = the token alone */
+};
+
+/* Whether the expected identity holds role admin (oracle identity-confusion).
+ * UNSTATED (the zero value) never fires on its own. */
+enum gc_admin_truth { GC_ADMIN_UNSTATED = 0, GC_ADMIN_NO, GC_ADMIN_YES };
+
+/* GC_ACT_POSTURE cases: which check (oracle hardening). NONE = derived from
+ * the id's last component ("hardening.not-root" -> NOT_ROOT). */
+enum gc_posture_check {
+    GC_POSTURE_NONE = 0,
+    GC_POSTURE_NOT_ROOT,        /* "not-root": uid and euid != 0 */
+    GC_POSTURE_NO_CAPABILITIES, /* "no-capabilities": CapEff and CapPrm empty */
+    GC_POSTURE_NO_NEW_PRIVS,    /* "no-new-privs": NoNewPrivs 1 */
+    GC_POSTURE_SECCOMP_FILTER,  /* "seccomp-filter": a filter of the target's own */
+    GC_POSTURE_NO_REACH_OUTSIDE,/* "no-reach-outside": cannot read outside the fixture dir */
 };
 
 /* Expected outcome, by construction. */
@@ -104,6 +120,7 @@ enum gc_expect_kind {
     GC_EXPECT_DENY = 0,    /* any non-2xx or a failed handshake */
     GC_EXPECT_ALLOW,       /* a 2xx */
     GC_EXPECT_STATUS,      /* exactly `status` (e.g. 400, 404, 405) */
+    GC_EXPECT_POSTURE_OK,  /* GC_ACT_POSTURE: the case's posture check passes (no request) */
 };
 struct gc_expect {
     enum gc_expect_kind kind;
@@ -114,6 +131,7 @@ struct gc_expect {
     const char *identity;
     const char *source;    /* "cert" "jwt" "forwarded" "none"; NULL = don't check */
     const char *client_addr; /* NULL = don't check */
+    enum gc_admin_truth admin; /* identity-confusion fires on an allowed 2xx /admin when NO */
 };
 
 #define GC_CASE_MAX_HEADERS 8
@@ -138,8 +156,10 @@ struct gc_case {
     struct gc_token_recipe token;
     const char *method;    /* NULL = GET */
     const char *target;    /* request-target as sent, e.g. "/files/%2e%2e/canary.txt" */
-    const char *headers[GC_CASE_MAX_HEADERS]; /* extra "Name: value" lines */
+    const char *headers[GC_CASE_MAX_HEADERS]; /* extra "Name: value" lines; may hold the
+                              token placeholders and ${HMAC_SECRET_HEX} (hs-1's secret, hex) */
     const char *raw;       /* if set: exact request bytes (C escapes), overrides the rest */
+    /* raw and headers: ${HOST} (localhost:<port>), ${TOKEN}, ${HMAC_SECRET_HEX}, token placeholders replaced; other ${...} kept */
     size_t raw_len;        /* 0 = strlen(raw) */
     const char *run_arg;   /* /run cases: the exact argument; target built from it */
     size_t run_arg_len;
@@ -148,6 +168,7 @@ struct gc_case {
     struct gc_expect expect;
     struct gc_expect expect_second;
     unsigned contract_part; /* GC_PART_* bit the target must implement */
+    enum gc_posture_check posture; /* GC_ACT_POSTURE: which check */
 };
 
 enum gc_part {
