@@ -10,10 +10,13 @@
 #define GC_BUILD_H
 #include <stddef.h>
 #include <stdint.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include "case.h"
-#include "client.h"
 #include "oracle.h"
 
+/* client.h is not included: its struct gc_response clashes with oracle.h's. */
+struct gc_client;
 struct gc_material;
 
 /* Load DIR (the parent of target/ and harness/). now: seconds since the epoch,
@@ -35,6 +38,13 @@ const struct gc_canary *gc_material_canaries(const struct gc_material *m, size_t
 /* Fixture secrets that must never leak: the HMAC key (raw bytes as hex and as
  * base64url), private-key PEM markers. */
 const char *const *gc_material_secrets(const struct gc_material *m, size_t *n);
+/* Added: labels parallel to gc_material_secrets ("hs-1 key hex", ...), for
+ * gc_judge_ctx.secret_labels. */
+const char *const *gc_material_secret_labels(const struct gc_material *m, size_t *n);
+/* Added: kind k's leaf, intermediates (leaf excluded; may be empty) and key,
+ * not owned (valid until gc_material_free). -1 for GC_CERT_NONE or out of range. */
+int gc_material_cred(const struct gc_material *m, enum gc_cert_kind k, X509 **leaf,
+                     STACK_OF(X509) * *chain, EVP_PKEY **key);
 
 #define GC_BUILD_MAX_SECRETS 4
 
@@ -58,7 +68,10 @@ void gc_built_free(struct gc_built *b);
 char *gc_build_token(struct gc_material *m, const struct gc_token_recipe *r, int64_t now,
                      const char *ssrf_url, char *err, size_t err_cap);
 
-/* Percent-encode arbitrary bytes for a query value (unreserved kept, rest %XX). */
+/* Percent-encode arbitrary bytes for a query value (unreserved kept, rest %XX).
+ * Returns the length of the whole encoding (NUL excluded), like snprintf: the
+ * output is complete only when the result is < cap; out is NUL-terminated
+ * whenever cap > 0. out may be NULL when cap is 0 (size query). */
 size_t gc_pct_encode(const uint8_t *in, size_t len, char *out, size_t cap);
 
 #endif

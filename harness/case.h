@@ -65,8 +65,9 @@ const struct gc_cert_truth *gc_cert_truth(enum gc_cert_kind k);
 
 /* Token recipes. Templates are JSON text with placeholders substituted at
  * build time (token.c): ${ISS} issuer, ${AUD} audience, ${NOW}, ${EXP} now+600,
- * ${PAST} now-3600, ${FUTURE} now+3600, ${LEEWAY_EDGE_OK} now-60 (exp exactly at
- * the leeway edge), ${LEEWAY_EDGE_BAD} now-61, ${SSRF_URL} URL of the harness's
+ * ${PAST} now-3600, ${FUTURE} now+3600, ${LEEWAY_EDGE_OK} now-leeway+5 (expired
+ * but inside the leeway), ${LEEWAY_EDGE_BAD} now-leeway-5 (outside it; the
+ * 5 s margin, GC_LEEWAY_MARGIN_S, absorbs the time between signing and checking), ${SSRF_URL} URL of the harness's
  * loopback canary listener, ${ATTACKER_JWK} the attacker's public key as a JWK
  * object. */
 enum gc_sign_key {
@@ -135,6 +136,7 @@ struct gc_expect {
 };
 
 #define GC_CASE_MAX_HEADERS 8
+#define GC_LEEWAY_MARGIN_S 5
 
 /* How the client sends the request. Most cases: one request, read one answer. */
 enum gc_action {
@@ -159,7 +161,8 @@ struct gc_case {
     const char *headers[GC_CASE_MAX_HEADERS]; /* extra "Name: value" lines; may hold the
                               token placeholders and ${HMAC_SECRET_HEX} (hs-1's secret, hex) */
     const char *raw;       /* if set: exact request bytes (C escapes), overrides the rest */
-    /* raw and headers: ${HOST} (localhost:<port>), ${TOKEN}, ${HMAC_SECRET_HEX}, token placeholders replaced; other ${...} kept */
+    /* raw and headers: ${HOST} (localhost:<port>), ${TOKEN}, ${HMAC_SECRET_HEX} and the
+     * token placeholders are replaced (request.c); any other ${...} is sent as is. */
     size_t raw_len;        /* 0 = strlen(raw) */
     const char *run_arg;   /* /run cases: the exact argument; target built from it */
     size_t run_arg_len;

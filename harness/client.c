@@ -93,6 +93,8 @@ struct gc_client *gc_client_new(const struct gc_client_opts *o, char *err, size_
         set_err(err, err_cap, "SSL_CTX_new");
         goto fail;
     }
+    if (o->weak_ok)
+        SSL_CTX_set_security_level(c->ctx, 0);
     if (!SSL_CTX_set_min_proto_version(c->ctx, o->min_version ? o->min_version : TLS1_2_VERSION) ||
         !SSL_CTX_set_max_proto_version(c->ctx, o->max_version ? o->max_version : TLS1_3_VERSION)) {
         set_err(err, err_cap, "protocol version");

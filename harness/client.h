@@ -43,6 +43,8 @@ struct gc_client_opts {
     EVP_PKEY *key;
     int min_version; /* 0 = TLS1_2_VERSION */
     int max_version; /* 0 = TLS1_3_VERSION */
+    int weak_ok;     /* 1 = security level 0, so a weak key or SHA-1 certificate
+                        (cert.weak-* cases) can be presented at all */
 };
 
 struct gc_client;
