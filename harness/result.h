@@ -78,4 +78,20 @@ int gc_report_html(const struct gc_run *run, const char *run_dir,    /* index.ht
 /* All four, then the reports/latest symlink (atomic: symlink tmp + rename). */
 int gc_report_all(const struct gc_run *run, const char *run_dir, const char *reports_root);
 
+/* The case x target matrix page for several runs of the same catalogue (one
+ * column per run, e.g. gatekeeper and another implementation) plus their
+ * findings, written to out_dir/index.html and out_dir/findings/<id>.html.
+ * runs[0]'s reproducers live under out_dir; those of runs[i > 0] are assumed
+ * to sit in sibling run dirs (<dirname(out_dir)>/<run_id>). No history plots:
+ * gc_report_html (which calls this with n = 1) adds them. 0, or -1 with errno. */
+int gc_report_html_matrix(const struct gc_run *const *runs, size_t n, const char *out_dir);
+
+/* Finding ids for --baseline: the file is either a previous summary.json
+ * (ids from its "findings" array) or plain text, one id per line (blank lines
+ * and '#' comments ignored; hex in either case, stored lowercase). *ids is
+ * malloc'd (free() it; NULL when *n == 0). -1 with errno EINVAL on a malformed
+ * file or id, EFBIG past 64 MiB. */
+int gc_report_read_finding_ids(const char *summary_json_path,
+                               char (**ids)[GC_FINDING_ID_LEN + 1], size_t *n);
+
 #endif
