@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "fixtures.h"
 
 #define GC_EXIT_OK 0
@@ -22,7 +23,11 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const struct gc_cmd CMDS[] = {
+    {"run", "run the case catalogue against a target and judge it (default: gatekeeper)", gc_cmd_run},
+    {"list", "list case ids (prefix filter)", gc_cmd_list},
     {"fixtures", "write a fixture directory (keys, certificates, policy.json, www/)", cmd_fixtures},
+    {"bench", "catalogue throughput beside a new-handshake baseline", gc_cmd_bench},
+    {"replay", "re-run a finding from its reproducer folder: REPRODUCED, FIXED or FLAKY", gc_cmd_replay},
     {"help", "show this help", cmd_help},
     {"version", "print the version", cmd_version},
 };

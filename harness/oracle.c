@@ -303,7 +303,7 @@ const uint8_t *gc__find(const void *hay, size_t hn, const void *needle, size_t n
     return memmem(hay, hn, needle, n);
 }
 
-const char *gc__resp_find(const struct gc_response *r, const void *needle, size_t n)
+const char *gc__resp_find(const struct gc_obs_response *r, const void *needle, size_t n)
 {
     if (gc__find(r->headers, r->headers ? r->headers_len : 0, needle, n))
         return "headers";

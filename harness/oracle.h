@@ -11,7 +11,7 @@
 
 #define GC_OBS_MAX_BODY (256 * 1024)
 
-struct gc_response {
+struct gc_obs_response {
     int status;                 /* 0 = no response */
     char *headers;              /* raw header block, NUL-terminated; owned */
     size_t headers_len;
@@ -23,7 +23,7 @@ struct gc_observation {
     int connect_ok;
     int handshake_ok;           /* 0 = TLS handshake failed: counts as deny */
     int timed_out;              /* no complete answer within the timeout */
-    struct gc_response resp[2]; /* [1] for pipelined second request */
+    struct gc_obs_response resp[2]; /* [1] for pipelined second request */
     size_t n_resp;
     double elapsed_ms;
     char error[256];            /* client-side error text, "" if none */

@@ -38,7 +38,7 @@ struct whoami {
 
 /* Parse and type-check a /whoami body. Returns NULL on success, or a short
  * reason. Duplicate keys are malformed: which one would a client believe? */
-static const char *parse_whoami(const struct gc_response *r, struct whoami *w, char *why,
+static const char *parse_whoami(const struct gc_obs_response *r, struct whoami *w, char *why,
                                 size_t why_cap)
 {
     json_error_t err;
@@ -118,7 +118,7 @@ static char *sig_route(const struct gc_case *c, enum gc__req r, char *out, size_
 }
 
 /* Returns 1 when it fired. */
-static int judge_whoami(const struct gc_case *c, enum gc__req r, const struct gc_response *resp,
+static int judge_whoami(const struct gc_case *c, enum gc__req r, const struct gc_obs_response *resp,
                         struct gc_verdict *v)
 {
     const struct gc_expect *e = gc__expect_for(c, r);
@@ -147,7 +147,7 @@ static int judge_whoami(const struct gc_case *c, enum gc__req r, const struct gc
 
 /* /user, /admin, /internal allowed: best-effort identity check of a JSON
  * body, then the admin rule. Returns 1 when it fired. */
-static int judge_granted(const struct gc_case *c, enum gc__req r, const struct gc_response *resp,
+static int judge_granted(const struct gc_case *c, enum gc__req r, const struct gc_obs_response *resp,
                          struct gc_verdict *v)
 {
     const struct gc_expect *e = gc__expect_for(c, r);
@@ -189,7 +189,7 @@ void gc_oracle_identity_confusion(const struct gc_case *c, const struct gc_obser
         n = 1;
     for (size_t i = 0; i < n; i++) {
         enum gc__req r = i == 0 ? GC__REQ_FIRST : GC__REQ_SECOND;
-        const struct gc_response *resp = &o->resp[i];
+        const struct gc_obs_response *resp = &o->resp[i];
         if (!gc__is_2xx(resp->status))
             continue;
         if (gc__path_is(c, r, "/whoami")) {

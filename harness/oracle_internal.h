@@ -59,7 +59,7 @@ int gc__request_contains(const struct gc_case *c, const void *needle, size_t n);
 const uint8_t *gc__find(const void *hay, size_t hn, const void *needle, size_t n);
 /* Find needle in a response's header block or body: returns "headers",
  * "body" or NULL. */
-const char *gc__resp_find(const struct gc_response *r, const void *needle, size_t n);
+const char *gc__resp_find(const struct gc_obs_response *r, const void *needle, size_t n);
 
 /* Path for a signature: fixtures_dir prefix -> "$FX", its parent -> "$FX/..",
  * helper_path -> "$HELPER" (temp dirs differ between runs). */

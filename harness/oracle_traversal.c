@@ -165,7 +165,7 @@ void gc_oracle_traversal(const struct gc_case *c, const struct gc_observation *o
     size_t n = gc__n_resp(o);
     for (size_t i = 0; i < n; i++) {
         enum gc__req r = i == 0 ? GC__REQ_FIRST : GC__REQ_SECOND;
-        const struct gc_response *resp = &o->resp[i];
+        const struct gc_obs_response *resp = &o->resp[i];
         for (size_t k = 0; k < j->n_canaries; k++) {
             const char *tok = j->canaries[k].token;
             size_t tn = strnlen(tok, sizeof(j->canaries[k].token));

@@ -123,7 +123,7 @@ static int hex_entry_is(json_t *arr, size_t i, const void *b, size_t n)
 static int judge_run_body(const struct gc_case *c, const struct gc_observation *o,
                           const struct gc_judge_ctx *j, struct gc_verdict *v)
 {
-    const struct gc_response *resp = &o->resp[0];
+    const struct gc_obs_response *resp = &o->resp[0];
     char desc[GC__DESC_MAX * 4], argv[ARGV_TEXT];
     if (!o->handshake_ok || gc__n_resp(o) < 1 || !gc__is_2xx(resp->status) ||
         !gc__path_is(c, GC__REQ_FIRST, "/run"))

@@ -902,7 +902,7 @@ static void build(const struct row *r, struct built *b)
     b->o.timed_out = r->o.timed_out;
     b->o.elapsed_ms = 5000.0;
     for (size_t i = 0; i < 2 && r->o.r[i].status != 0; i++) {
-        struct gc_response *resp = &b->o.resp[i];
+        struct gc_obs_response *resp = &b->o.resp[i];
         resp->status = r->o.r[i].status;
         resp->headers = (char *)(r->o.r[i].headers ? r->o.r[i].headers : "");
         resp->headers_len = strlen(resp->headers);
