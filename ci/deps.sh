@@ -13,6 +13,7 @@ PKGS=(
   clang-14 libclang-rt-14-dev llvm-14   # libFuzzer, sanitizers, llvm-cov
   afl++                       # AFL++ engine
   python3 curl xmllint-dummy
+  nodejs                      # tests/broken-target (integration.broken)
 )
 # xmllint comes from libxml2-utils; the placeholder above is replaced here so the
 # list reads as one block.
