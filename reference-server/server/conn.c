@@ -106,22 +106,38 @@ SSL_CTX *gk_tls_ctx_new(const struct gk_server_ctx *ctx, char *err, size_t err_c
 const char *gk_reason_phrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Unknown";
     }
 }
 
@@ -180,7 +196,7 @@ int gk_conn_respond(struct gk_conn *c, int status, const char *content_type, con
     return 0;
 }
 
-static void respond_plain(struct gk_conn *c, int status, int keep_alive)
+void gk_conn_respond_status(struct gk_conn *c, int status, int keep_alive)
 {
     char body[64];
     int n = snprintf(body, sizeof body, "%s\n", gk_reason_phrase(status));
@@ -220,7 +236,8 @@ struct gk_conn *gk_conn_new(struct gk_worker *w, int fd, const struct gk_addr *p
     gk_addr_format(peer, ip);
     snprintf(c->peer_str, sizeof c->peer_str, "%s:%u", ip, peer_port);
 
-    struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = &c->ev};
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+                             .data.ptr = &c->ev};
     if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
         SSL_free(c->ssl);
         free(c);
@@ -269,8 +286,8 @@ static void on_handshake_done(struct gk_conn *c)
     X509 *leaf = SSL_get1_peer_certificate(c->ssl);
     /* Server side: the peer's chain without its leaf (SSL_get_peer_cert_chain(3)). */
     STACK_OF(X509) *untrusted = SSL_get_peer_cert_chain(c->ssl);
-    c->cert_status = gk_x509id_verify(leaf, untrusted, &c->w->x509_pol, (int64_t)time(NULL),
-                                      &c->cert);
+    c->cert_status =
+        gk_x509id_verify(leaf, untrusted, &c->w->x509_pol, (int64_t)time(NULL), &c->cert);
     X509_free(leaf);
     if (c->cert_status != GK_OK)
         c->cert.identity[0] = '\0';
@@ -291,6 +308,7 @@ static int ssl_io_result(struct gk_conn *c, int r)
         return -1;
     default:
         c->ssl_fatal = 1;
+        c->ssl_err = ERR_peek_error();
         ERR_clear_error();
         return -1;
     }
@@ -345,7 +363,7 @@ static void process_requests(struct gk_conn *c)
             if (c->in_off == 0 && c->in_len == GK_CONN_IN_CAP) {
                 /* The parser's own limits fit in the buffer, so this means a
                  * limit it did not see; answer rather than wait forever. */
-                respond_plain(c, 431, 0);
+                gk_conn_respond_status(c, 431, 0);
                 break;
             }
             c->parse_pending = 0;
@@ -355,14 +373,13 @@ static void process_requests(struct gk_conn *c)
         if (st != GK_OK) {
             if (http_status < 400 || http_status > 599)
                 http_status = 400;
-            respond_plain(c, http_status, 0);
-            gk_log_request(&(struct gk_req_log){.c = c, .status = http_status,
-                                                .note = gk_status_name(st),
-                                                .start_ns = start_ns});
+            gk_conn_respond_status(c, http_status, 0);
+            gk_log_request(&(struct gk_req_log){
+                .c = c, .status = http_status, .note = gk_status_name(st), .start_ns = start_ns});
             break;
         }
         if (req.consumed == 0 || req.consumed > avail) {
-            respond_plain(c, 500, 0);
+            gk_conn_respond_status(c, 500, 0);
             break;
         }
         gk_timer_clear(c); /* the next request's header timer starts afresh */
@@ -426,7 +443,8 @@ void gk_conn_drive(struct gk_conn *c)
             }
             if (ssl_io_result(c, r) < 0) {
                 if (c->w->opts->quiet == 0)
-                    gk_log("tls", "peer=%s handshake failed", c->peer_str);
+                    gk_log("tls", "peer=%s handshake failed: %s", c->peer_str,
+                           c->ssl_err ? ERR_reason_error_string(c->ssl_err) : "connection closed");
                 gk_conn_close(c);
             }
             return;
@@ -483,9 +501,9 @@ void gk_conn_on_timeout(struct gk_conn *c, enum gk_timer_kind kind)
             c->out_off == c->out_len) {
             c->in_len = c->in_off = 0;
             c->parse_pending = 0;
-            respond_plain(c, 408, 0);
-            gk_log_request(&(struct gk_req_log){.c = c, .status = 408, .note = "header-timeout",
-                                                .start_ns = gk_now_ns()});
+            gk_conn_respond_status(c, 408, 0);
+            gk_log_request(&(struct gk_req_log){
+                .c = c, .status = 408, .note = "header-timeout", .start_ns = gk_now_ns()});
             gk_conn_drive(c);
             return;
         }
@@ -494,15 +512,17 @@ void gk_conn_on_timeout(struct gk_conn *c, enum gk_timer_kind kind)
     case GK_TIMER_SPAWN:
         if (c->spawn.active) {
             gk_spawn_abort(c);
-            (void)gk_conn_respond(c, 504, "text/plain; charset=utf-8", "Gateway Timeout\n", 16,
-                                  c->run.keep_alive);
-            gk_log_request(&(struct gk_req_log){.c = c, .method = GK_SPAN_LIT("GET"),
-                                                .path = (const uint8_t *)"/run", .path_len = 4,
-                                                .status = 504, .src = c->run.src,
-                                                .identity = c->run.identity[0] ? c->run.identity
-                                                                               : NULL,
-                                                .note = "helper-timeout",
-                                                .start_ns = c->run.start_ns});
+            gk_conn_respond_status(c, 504, c->run.keep_alive);
+            gk_log_request(
+                &(struct gk_req_log){.c = c,
+                                     .method = GK_SPAN_LIT("GET"),
+                                     .path = (const uint8_t *)"/run",
+                                     .path_len = 4,
+                                     .status = 504,
+                                     .src = c->run.src,
+                                     .identity = c->run.identity[0] ? c->run.identity : NULL,
+                                     .note = "helper-timeout",
+                                     .start_ns = c->run.start_ns});
             gk_conn_drive(c);
             return;
         }

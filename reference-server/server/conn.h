@@ -18,23 +18,23 @@
 #define GK_ACCEPT_BATCH 32           /* accepts per wake-up, so workers share the load */
 #define GK_LISTEN_BACKLOG 4096
 #define GK_CONN_IN_CAP (GK_HTTP_MAX_HEADER_BYTES + GK_HTTP_MAX_BODY)
-#define GK_RESP_HEAD_MAX 512         /* status line + our fixed header fields */
+#define GK_RESP_HEAD_MAX 512 /* status line + our fixed header fields */
 #define GK_FILES_MAX_SIZE (1024 * 1024)
 #define GK_RUN_MAX_OUTPUT (64 * 1024)
 #define GK_RUN_TIMEOUT_MS 5000
-#define GK_RUN_MAX_CONCURRENT 64     /* helper processes per worker; beyond → 503 */
+#define GK_RUN_MAX_CONCURRENT 64 /* helper processes per worker; beyond → 503 */
 #define GK_OUT_INITIAL 16384
-#define GK_OUT_KEEP_MAX 65536        /* a bigger output buffer is freed once flushed */
-#define GK_OUT_FLUSH_AT 65536        /* pipelined responses are batched up to this */
+#define GK_OUT_KEEP_MAX 65536 /* a bigger output buffer is freed once flushed */
+#define GK_OUT_FLUSH_AT 65536 /* pipelined responses are batched up to this */
 /* Batching stops at GK_OUT_FLUSH_AT, so the largest response always fits after it. */
 #define GK_OUT_CAP (GK_OUT_FLUSH_AT + GK_FILES_MAX_SIZE + GK_RESP_HEAD_MAX)
 #define GK_SCRATCH_CAP (GK_FILES_MAX_SIZE) /* per-worker body scratch (files, JSON) */
 #define GK_DRAIN_TIMEOUT_MS 2000
-#define GK_LINGER_MS 1000            /* read-and-discard after a closing response */
-#define GK_MAX_REAP 4096             /* killed helpers awaiting waitpid */
-#define GK_TICK_MAX_MS 1000          /* longest epoll wait */
-#define GK_EXIT_POLL_MS 2            /* waitpid polling interval after helper EOF */
-#define GK_LOG_PATH_MAX 1024         /* bytes of a path or identity shown in a log line */
+#define GK_LINGER_MS 1000    /* read-and-discard after a closing response */
+#define GK_MAX_REAP 4096     /* killed helpers awaiting waitpid */
+#define GK_TICK_MAX_MS 1000  /* longest epoll wait */
+#define GK_EXIT_POLL_MS 2    /* waitpid polling interval after helper EOF */
+#define GK_LOG_PATH_MAX 1024 /* bytes of a path or identity shown in a log line */
 
 #define GK_DEFAULT_HANDSHAKE_TIMEOUT_MS 5000
 #define GK_DEFAULT_HEADER_TIMEOUT_MS 10000
@@ -84,9 +84,9 @@ struct gk_pending_run {
 struct gk_spawn {
     int active;
     pid_t pid;
-    int fd;           /* read end of the helper's stdout, -1 once closed */
+    int fd; /* read end of the helper's stdout, -1 once closed */
     struct gk_ev ev;
-    uint8_t *buf;     /* GK_RUN_MAX_OUTPUT bytes while active */
+    uint8_t *buf; /* GK_RUN_MAX_OUTPUT bytes while active */
     size_t len;
     int overflow;
     int exited;
@@ -101,8 +101,9 @@ struct gk_conn {
     int fd;
     SSL *ssl;
     enum gk_conn_state state;
-    int ssl_fatal;     /* no SSL_shutdown after a fatal error */
-    int closed;        /* freed at the end of the event batch */
+    int ssl_fatal;         /* no SSL_shutdown after a fatal error */
+    unsigned long ssl_err; /* first OpenSSL error of that failure, for the log */
+    int closed;            /* freed at the end of the event batch */
     struct gk_addr peer;
     char peer_str[GK_ADDR_STR_MAX + 8];
 
@@ -196,6 +197,8 @@ void gk_conn_on_timeout(struct gk_conn *c, enum gk_timer_kind kind);
  * Returns 0, or -1 if it cannot fit (the connection is then closed). */
 int gk_conn_respond(struct gk_conn *c, int status, const char *content_type, const void *body,
                     size_t len, int keep_alive);
+/* The same with a short text/plain body naming the status. */
+void gk_conn_respond_status(struct gk_conn *c, int status, int keep_alive);
 const char *gk_reason_phrase(int status);
 
 /* ---- routes.c ---- */

@@ -20,8 +20,14 @@
 static int g_worker = -1;
 static int g_quiet;
 
-void gk_log_set_worker(int id) { g_worker = id; }
-void gk_log_set_quiet(int quiet) { g_quiet = quiet; }
+void gk_log_set_worker(int id)
+{
+    g_worker = id;
+}
+void gk_log_set_quiet(int quiet)
+{
+    g_quiet = quiet;
+}
 
 /* "2026-11-21T08:05:40.123Z info w0 " into buf; returns length. */
 static size_t log_prefix(char *buf, size_t cap, const char *level)

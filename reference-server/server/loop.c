@@ -38,7 +38,10 @@ int64_t gk_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int64_t gk_now_ms(void) { return gk_now_ns() / 1000000; }
+int64_t gk_now_ms(void)
+{
+    return gk_now_ns() / 1000000;
+}
 
 /* ---------------------------------------------------------------- timers */
 
@@ -147,8 +150,7 @@ static int next_timeout_ms(struct gk_worker *w, int spawn_waiting)
 
 /* ---------------------------------------------------------------- accept */
 
-static void peer_from_sockaddr(const struct sockaddr_storage *ss, struct gk_addr *a,
-                               unsigned *port)
+static void peer_from_sockaddr(const struct sockaddr_storage *ss, struct gk_addr *a, unsigned *port)
 {
     memset(a, 0, sizeof *a);
     *port = 0;

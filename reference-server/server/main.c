@@ -29,8 +29,8 @@
 #define GK_SUMMARY_MAX 512
 #define GK_ERR_MAX 1024
 #define GK_NOFILE_WANT 65536
-#define GK_STOP_GRACE_MS 5000      /* after this, workers still alive get SIGKILL */
-#define GK_RESTART_FAST_MS 1000    /* a worker dying sooner than this is crash-looping */
+#define GK_STOP_GRACE_MS 5000   /* after this, workers still alive get SIGKILL */
+#define GK_RESTART_FAST_MS 1000 /* a worker dying sooner than this is crash-looping */
 #define GK_RESTART_BACKOFF_MS 1000
 
 static const char usage_text[] =
@@ -43,7 +43,15 @@ static const char usage_text[] =
     "                   connection timeouts (defaults 5000, 10000, 30000)\n"
     "  --quiet          no per-request log lines\n";
 
-enum { OPT_FIXTURES = 256, OPT_PORT, OPT_WORKERS, OPT_HS_TMO, OPT_HDR_TMO, OPT_IDLE_TMO, OPT_QUIET };
+enum {
+    OPT_FIXTURES = 256,
+    OPT_PORT,
+    OPT_WORKERS,
+    OPT_HS_TMO,
+    OPT_HDR_TMO,
+    OPT_IDLE_TMO,
+    OPT_QUIET
+};
 
 static const struct option long_opts[] = {
     {"fixtures", required_argument, NULL, OPT_FIXTURES},
@@ -69,7 +77,10 @@ static const struct option long_opts[] = {
  * which the sandbox forbids by design; it would turn every clean exit into a
  * fatal error. ASan's other checks stay on. Overridable via ASAN_OPTIONS. */
 const char *__asan_default_options(void);
-const char *__asan_default_options(void) { return "detect_leaks=0"; }
+const char *__asan_default_options(void)
+{
+    return "detect_leaks=0";
+}
 #endif
 
 /* Whole-string decimal in [min, max]; 0 on success. */
@@ -107,21 +118,37 @@ static int parse_args(int argc, char **argv, struct gk_opts *o)
     while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
-        case OPT_FIXTURES: o->fixtures = optarg; break;
-        case OPT_PORT: bad = parse_int(optarg, 0, 65535, &o->port); break;
-        case OPT_WORKERS: bad = parse_int(optarg, 1, GK_MAX_WORKERS, &o->workers); break;
-        case OPT_HS_TMO: bad = parse_int(optarg, 1, GK_TIMEOUT_MAX_MS, &o->handshake_timeout_ms); break;
-        case OPT_HDR_TMO: bad = parse_int(optarg, 1, GK_TIMEOUT_MAX_MS, &o->header_timeout_ms); break;
-        case OPT_IDLE_TMO: bad = parse_int(optarg, 1, GK_TIMEOUT_MAX_MS, &o->idle_timeout_ms); break;
-        case OPT_QUIET: o->quiet = 1; break;
-        case 'h': fputs(usage_text, stdout); exit(0);
+        case OPT_FIXTURES:
+            o->fixtures = optarg;
+            break;
+        case OPT_PORT:
+            bad = parse_int(optarg, 0, 65535, &o->port);
+            break;
+        case OPT_WORKERS:
+            bad = parse_int(optarg, 1, GK_MAX_WORKERS, &o->workers);
+            break;
+        case OPT_HS_TMO:
+            bad = parse_int(optarg, 1, GK_TIMEOUT_MAX_MS, &o->handshake_timeout_ms);
+            break;
+        case OPT_HDR_TMO:
+            bad = parse_int(optarg, 1, GK_TIMEOUT_MAX_MS, &o->header_timeout_ms);
+            break;
+        case OPT_IDLE_TMO:
+            bad = parse_int(optarg, 1, GK_TIMEOUT_MAX_MS, &o->idle_timeout_ms);
+            break;
+        case OPT_QUIET:
+            o->quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(0);
         default:
             fprintf(stderr, "gatekeeper: unknown or incomplete option\n");
             return -1;
         }
         if (bad) {
-            fprintf(stderr, "gatekeeper: bad value for --%s: %s\n", long_opts[c - OPT_FIXTURES].name,
-                    optarg);
+            fprintf(stderr, "gatekeeper: bad value for --%s: %s\n",
+                    long_opts[c - OPT_FIXTURES].name, optarg);
             return -1;
         }
     }
@@ -177,8 +204,9 @@ static void mark_inherited_cloexec(void)
     if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
         return;
     struct rlimit rl;
-    rlim_t max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < GK_NOFILE_WANT ? rl.rlim_cur
-                                                                                   : GK_NOFILE_WANT;
+    rlim_t max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < GK_NOFILE_WANT
+                     ? rl.rlim_cur
+                     : GK_NOFILE_WANT;
     for (rlim_t fd = 3; fd < max; fd++) {
         int fl = fcntl((int)fd, F_GETFD);
         if (fl >= 0 && !(fl & FD_CLOEXEC))
@@ -191,8 +219,8 @@ static void raise_nofile(void)
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
         return;
-    rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > GK_NOFILE_WANT ? GK_NOFILE_WANT
-                                                                               : rl.rlim_max;
+    rlim_t want =
+        rl.rlim_max == RLIM_INFINITY || rl.rlim_max > GK_NOFILE_WANT ? GK_NOFILE_WANT : rl.rlim_max;
     if (rl.rlim_cur < want) {
         rl.rlim_cur = want;
         (void)setrlimit(RLIMIT_NOFILE, &rl);
@@ -211,7 +239,7 @@ static int path_is_under(const char *path, const char *dir)
 /* ---------------------------------------------------------------- supervisor */
 
 struct worker_slot {
-    pid_t pid;            /* 0: not running */
+    pid_t pid; /* 0: not running */
     int64_t started_ms;
     int64_t restart_at_ms;
 };
@@ -353,7 +381,8 @@ int main(int argc, char **argv)
      * helper gets default dispositions back (POSIX_SPAWN_SETSIGDEF). */
     signal(SIGPIPE, SIG_IGN);
     raise_nofile();
-    if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL) != 1) {
+    if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL) !=
+        1) {
         fprintf(stderr, "gatekeeper: OpenSSL initialisation failed\n");
         return 2;
     }
@@ -383,8 +412,8 @@ int main(int argc, char **argv)
         .fixtures_dir = ctx.fixtures_dir,
         .helper_path = ctx.helper_abs,
         .allow_spawn = 1,
-        .files_root = path_is_under(ctx.files_root_abs, ctx.fixtures_dir) ? NULL
-                                                                           : ctx.files_root_abs,
+        .files_root =
+            path_is_under(ctx.files_root_abs, ctx.fixtures_dir) ? NULL : ctx.files_root_abs,
     };
     summary[0] = '\0';
     err[0] = '\0';

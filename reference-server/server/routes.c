@@ -142,25 +142,18 @@ static int decide_identity(const struct gk_conn *c, const struct gk_http_request
 
 /* ---------------------------------------------------------------- bodies */
 
-static void respond_plain(struct gk_conn *c, int status, int keep_alive)
-{
-    char body[64];
-    int n = snprintf(body, sizeof body, "%s\n", gk_reason_phrase(status));
-    (void)gk_conn_respond(c, status, GK_CT_TEXT, body, n > 0 ? (size_t)n : 0, keep_alive);
-}
-
 /* Serialize into the worker's scratch buffer and answer 200; 500 if jansson
  * could not build or fit it. Takes the reference to root. */
 static int respond_json(struct gk_conn *c, json_t *root, int keep_alive)
 {
     if (!root) {
-        respond_plain(c, 500, keep_alive);
+        gk_conn_respond_status(c, 500, keep_alive);
         return 500;
     }
     size_t n = json_dumpb(root, (char *)c->w->scratch, GK_SCRATCH_CAP - 1, JSON_COMPACT);
     json_decref(root);
     if (n == 0 || n >= GK_SCRATCH_CAP - 1) {
-        respond_plain(c, 500, keep_alive);
+        gk_conn_respond_status(c, 500, keep_alive);
         return 500;
     }
     c->w->scratch[n++] = '\n';
@@ -195,14 +188,14 @@ static int handle_whoami(struct gk_conn *c, const struct req_identity *id, int k
     json_t *roles = roles_json(id);
     if (!roles)
         return respond_json(c, NULL, keep_alive);
-    json_t *root = json_pack("{s:s?, s:s, s:o, s:s}", "identity",
-                             id->src != GK_SRC_NONE ? id->identity : NULL, "source",
-                             gk_id_source_name(id->src), "roles", roles, "client_addr", addr);
+    json_t *root =
+        json_pack("{s:s?, s:s, s:o, s:s}", "identity", id->src != GK_SRC_NONE ? id->identity : NULL,
+                  "source", gk_id_source_name(id->src), "roles", roles, "client_addr", addr);
     return respond_json(c, root, keep_alive);
 }
 
-static int handle_named_route(struct gk_conn *c, enum gk_route route,
-                              const struct req_identity *id, int keep_alive)
+static int handle_named_route(struct gk_conn *c, enum gk_route route, const struct req_identity *id,
+                              int keep_alive)
 {
     char addr[GK_ADDR_STR_MAX];
     gk_addr_format(&id->client_addr, addr);
@@ -215,10 +208,10 @@ static int handle_named_route(struct gk_conn *c, enum gk_route route,
 static int handle_files(struct gk_conn *c, struct gk_span rel, int keep_alive)
 {
     size_t len = 0;
-    int status = gk_files_read(c->w->ctx->files_root_fd, rel, c->w->scratch, GK_FILES_MAX_SIZE,
-                               &len);
+    int status =
+        gk_files_read(c->w->ctx->files_root_fd, rel, c->w->scratch, GK_FILES_MAX_SIZE, &len);
     if (status != 200) {
-        respond_plain(c, status, keep_alive);
+        gk_conn_respond_status(c, status, keep_alive);
         return status;
     }
     (void)gk_conn_respond(c, 200, GK_CT_OCTETS, c->w->scratch, len, keep_alive);
@@ -235,7 +228,7 @@ static int handle_run(struct gk_conn *c, const struct gk_http_request *req,
                                               GK_RUN_MAX_ARG, &arg_len);
     if (st != GK_OK || arg_len > GK_RUN_MAX_ARG) {
         *note = gk_status_name(st);
-        respond_plain(c, 400, req->keep_alive);
+        gk_conn_respond_status(c, 400, req->keep_alive);
         return 400;
     }
     arg[arg_len] = '\0';
@@ -245,7 +238,7 @@ static int handle_run(struct gk_conn *c, const struct gk_http_request *req,
     memcpy(c->run.identity, id->identity, id->identity_len + 1);
     int status = gk_spawn_start(c, arg);
     if (status != 0)
-        respond_plain(c, status, req->keep_alive);
+        gk_conn_respond_status(c, status, req->keep_alive);
     return status;
 }
 
@@ -258,7 +251,7 @@ void gk_routes_handle(struct gk_conn *c, const struct gk_http_request *req, int6
 
     enum gk_status st = gk_path_normalize(req->path.p, req->path.len, norm, sizeof norm, &norm_len);
     if (st != GK_OK || norm_len > sizeof norm) {
-        respond_plain(c, 400, keep_alive);
+        gk_conn_respond_status(c, 400, keep_alive);
         lg.status = 400;
         lg.note = gk_status_name(st);
         gk_log_request(&lg);
@@ -274,7 +267,7 @@ void gk_routes_handle(struct gk_conn *c, const struct gk_http_request *req, int6
     lg.identity = id.src != GK_SRC_NONE ? id.identity : NULL;
     lg.note = id.note;
     if (status != 0) {
-        respond_plain(c, status, keep_alive);
+        gk_conn_respond_status(c, status, keep_alive);
         lg.status = status;
         gk_log_request(&lg);
         return;
@@ -318,11 +311,11 @@ void gk_routes_handle(struct gk_conn *c, const struct gk_http_request *req, int6
         case GK_ROUTE_NONE:
         default:
             status = 404;
-            respond_plain(c, status, keep_alive);
+            gk_conn_respond_status(c, status, keep_alive);
             break;
         }
     } else {
-        respond_plain(c, status, keep_alive);
+        gk_conn_respond_status(c, status, keep_alive);
     }
     lg.status = status;
     gk_log_request(&lg);

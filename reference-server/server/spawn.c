@@ -150,15 +150,18 @@ static void spawn_finish(struct gk_conn *c)
     if (status == 200)
         (void)gk_conn_respond(c, 200, "application/json", s->buf, s->len, c->run.keep_alive);
     else
-        (void)gk_conn_respond(c, 500, "text/plain; charset=utf-8", "Internal Server Error\n", 22,
-                              c->run.keep_alive);
+        gk_conn_respond_status(c, status, c->run.keep_alive);
     spawn_release(c);
     gk_timer_clear(c);
-    gk_log_request(&(struct gk_req_log){.c = c, .method = GK_SPAN_LIT("GET"),
-                                        .path = (const uint8_t *)"/run", .path_len = 4,
-                                        .status = status, .src = c->run.src,
+    gk_log_request(&(struct gk_req_log){.c = c,
+                                        .method = GK_SPAN_LIT("GET"),
+                                        .path = (const uint8_t *)"/run",
+                                        .path_len = 4,
+                                        .status = status,
+                                        .src = c->run.src,
                                         .identity = c->run.identity[0] ? c->run.identity : NULL,
-                                        .note = note, .start_ns = c->run.start_ns});
+                                        .note = note,
+                                        .start_ns = c->run.start_ns});
     gk_conn_drive(c);
 }
 
