@@ -126,6 +126,7 @@ struct gc_target {
     char **env_extra;
     char *exe;       /* argv[0] resolved */
     char *log_path;
+    char *cwd;
     char *log_partial;
     int opt_port, ready_ms, supervise, watch_open;
 
@@ -988,6 +989,11 @@ static void child_exec(struct gc_target *t, char **envp, int sock, int out_w, in
         close(lfd); /* the target must never hold its own listener */
     /* Everything else the harness had open stays out of the target. */
     syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */);
+    if (t->cwd != NULL && chdir(t->cwd) != 0) {
+        m.exec_errno = errno;
+        (void)!write(sock, &m, sizeof m);
+        _exit(127);
+    }
     execve(t->exe, t->argv, envp);
     m.exec_errno = errno;
     (void)!write(sock, &m, sizeof m);
@@ -1293,6 +1299,7 @@ static void target_destroy(struct gc_target *t)
     free_strv(t->env_extra);
     free(t->exe);
     free(t->log_path);
+    free(t->cwd);
     free(t->log_partial);
     if (t->ring != NULL)
         for (uint64_t s = t->first_seq; s < t->next_seq; s++)
@@ -1344,6 +1351,19 @@ int gc_target_launch(const struct gc_launch_opts *o, struct gc_target **out, cha
         fail(err, cap, "launch: %s: not found in PATH", t->argv[0]);
         target_destroy(t);
         return -1;
+    }
+    if (o->cwd != NULL) {
+        struct stat cst;
+        const char *why = stat(o->cwd, &cst) != 0 ? strerror(errno)
+                          : !S_ISDIR(cst.st_mode) ? "not a directory"
+                                                  : NULL;
+        t->cwd = why == NULL ? strdup(o->cwd) : NULL;
+        if (t->cwd == NULL) {
+            fail(err, cap, "launch: working directory %s: %s", o->cwd,
+                 why != NULL ? why : "out of memory");
+            target_destroy(t);
+            return -1;
+        }
     }
     if (o->log_path != NULL) {
         size_t n = strlen(o->log_path) + sizeof ".partial";

@@ -51,6 +51,11 @@ struct gc_launch_opts {
      * runs, fsync'ed and renamed to log_path by gc_target_stop(). NULL = keep
      * the log in memory only. */
     const char *log_path;
+    /* Working directory of the target (NULL = inherit). The runner points it
+     * into the run directory so that anything a misbehaving target writes by
+     * relative path (a shell told to `touch x`) lands there, not in the
+     * caller's tree. */
+    const char *cwd;
 };
 
 /* Split a --target-cmd string into argv: fields separated by runs of spaces

@@ -334,6 +334,38 @@ START_TEST(launch_resolves_path_and_passes_extra_env)
 }
 END_TEST
 
+/* Relative writes of a launched target land in its cwd (the run dir), never in
+ * the harness's own working directory; a missing cwd is a launch error. */
+START_TEST(launch_runs_the_target_in_the_given_working_directory)
+{
+    char dir[] = "/tmp/gc-sup-cwd-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    const char *argv[] = {"sh", "-c", "pwd; touch relative-file", NULL};
+    struct gc_launch_opts o = {.argv = argv, .port = GC_SUP_PORT_NONE, .cwd = dir};
+    struct gc_target *t = NULL;
+    char err[256] = "";
+    ck_assert_msg(gc_target_launch(&o, &t, err, sizeof err) == 0, "%s", err);
+    wait_dead(t);
+    int st = gc_target_stop(t);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    char want[64];
+    snprintf(want, sizeof want, "%s\n", dir);
+    ck_assert(log_contains(t, want));
+    gc_target_free(t);
+    char path[96];
+    snprintf(path, sizeof path, "%s/relative-file", dir);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+
+    o.cwd = "/nonexistent/gc-cwd";
+    t = NULL;
+    ck_assert_int_eq(gc_target_launch(&o, &t, err, sizeof err), -1);
+    ck_assert_ptr_null(t);
+    ck_assert_msg(strstr(err, "working directory") != NULL, "err: %s", err);
+}
+END_TEST
+
 START_TEST(ready_from_listening_line_when_port_is_zero)
 {
     const char *argv[] = {g_self, "--helper", "listen", "0", NULL};
@@ -868,6 +900,7 @@ int main(int argc, char **argv)
     tcase_set_timeout(tc, T_TIMEOUT_S);
     tcase_add_test(tc, launch_fails_cleanly_for_missing_programs);
     tcase_add_test(tc, launch_resolves_path_and_passes_extra_env);
+    tcase_add_test(tc, launch_runs_the_target_in_the_given_working_directory);
     tcase_add_test(tc, ready_from_listening_line_when_port_is_zero);
     tcase_add_test(tc, ready_by_connect_poll_when_port_is_given);
     tcase_add_test(tc, target_exiting_before_ready_is_an_error_with_its_last_line);
