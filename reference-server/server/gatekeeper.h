@@ -37,6 +37,7 @@ struct gk_sandbox_opts {
     int allow_spawn;           /* seccomp permits clone/execve for /run */
     const char *files_root;    /* read-only access; NULL if it lies inside fixtures_dir */
     int allow_connect;         /* planted-bug builds only: keep socket/connect (ssrf plants) */
+    int allow_shell;           /* planted-bug builds only: EXECUTE on /bin, /usr/bin (shell plant) */
 };
 /* Drop root (to nobody/nogroup, or $GK_RUN_AS_USER) if uid 0, set no_new_privs,
  * apply Landlock (best effort: logs and continues where the kernel lacks it),

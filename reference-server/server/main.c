@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <openssl/ssl.h>
 #include "conn.h"
+#include "plant.h"
 
 #define GK_SUMMARY_MAX 512
 #define GK_ERR_MAX 1024
@@ -41,7 +42,8 @@ static const char usage_text[] =
     "  --workers N      worker processes (default: number of CPUs)\n"
     "  --handshake-timeout-ms N, --header-timeout-ms N, --idle-timeout-ms N\n"
     "                   connection timeouts (defaults 5000, 10000, 30000)\n"
-    "  --quiet          no per-request log lines\n";
+    "  --quiet          no per-request log lines\n"
+    "  --plant NAME     activate a planted bug (test builds only; repeatable; docs/PLANTED.md)\n";
 
 enum {
     OPT_FIXTURES = 256,
@@ -50,7 +52,8 @@ enum {
     OPT_HS_TMO,
     OPT_HDR_TMO,
     OPT_IDLE_TMO,
-    OPT_QUIET
+    OPT_QUIET,
+    OPT_PLANT
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +64,7 @@ static const struct option long_opts[] = {
     {"header-timeout-ms", required_argument, NULL, OPT_HDR_TMO},
     {"idle-timeout-ms", required_argument, NULL, OPT_IDLE_TMO},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"plant", required_argument, NULL, OPT_PLANT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -138,6 +142,10 @@ static int parse_args(int argc, char **argv, struct gk_opts *o)
             break;
         case OPT_QUIET:
             o->quiet = 1;
+            break;
+        case OPT_PLANT:
+            if (gk_plant_enable(optarg) != 0)
+                return -1;
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -417,7 +425,15 @@ int main(int argc, char **argv)
     };
     summary[0] = '\0';
     err[0] = '\0';
-    if (gk_sandbox_apply(&sb, summary, sizeof summary, err, sizeof err) != 0) {
+#ifdef GK_PLANTED_BUGS
+    gk_plant_sandbox(&sb);
+    int keep_root = gk_plant_on(GK_PLANT_KEEP_ROOT); /* planted: root, capabilities, no sandbox */
+#else
+    int keep_root = 0;
+#endif
+    if (keep_root) {
+        snprintf(summary, sizeof summary, "none (planted bug keep-root)");
+    } else if (gk_sandbox_apply(&sb, summary, sizeof summary, err, sizeof err) != 0) {
         fprintf(stderr, "gatekeeper: sandbox: %s\n", err[0] ? err : "failed");
         return 2;
     }

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <jansson.h>
 #include "conn.h"
+#include "plant.h"
 #include "gk/argv.h"
 #include "gk/config.h"
 #include "gk/forwarded.h"
@@ -97,6 +98,10 @@ static int decide_identity(const struct gk_conn *c, const struct gk_http_request
     };
     struct gk_fwd_result fres;
     enum gk_status st = gk_fwd_decide(&fin, &fres);
+#ifdef GK_PLANTED_BUGS
+    if (gk_plant_fwd_any())
+        st = gk_plant_fwd_decide(c, req, &fin, &fres, st);
+#endif
     if (st != GK_OK) {
         id->note = gk_status_name(st);
         return 400;
@@ -114,11 +119,19 @@ static int decide_identity(const struct gk_conn *c, const struct gk_http_request
     }
 
     /* 3. bearer token (RFC 6750 §2.1) */
-    if (gk_http_find(req, "Authorization") != NULL) {
+    int has_token = gk_http_find(req, "Authorization") != NULL;
+#ifdef GK_PLANTED_BUGS
+    has_token = has_token || gk_plant_sticky_has(c);
+#endif
+    if (has_token) {
         struct gk_span tok;
         st = gk_jwt_from_authorization(req->authorization, &tok);
         if (st == GK_OK)
             st = gk_jwt_verify(tok.p, tok.len, &w->jwt_pol, (int64_t)time(NULL), claims);
+#ifdef GK_PLANTED_BUGS
+        if (gk_plant_jwt_any())
+            st = gk_plant_jwt_verify(c, req, &w->jwt_pol, (int64_t)time(NULL), st, claims);
+#endif
         if (st != GK_OK) {
             clear_identity(id);
             id->note = gk_status_name(st);
@@ -135,6 +148,10 @@ static int decide_identity(const struct gk_conn *c, const struct gk_http_request
     /* 4. admin by name, for certificate and forwarded identities only */
     if (id->src != GK_SRC_NONE) {
         id->is_admin = gk_config_is_admin(cfg, id->identity, id->identity_len);
+#ifdef GK_PLANTED_BUGS
+        if (gk_plant_admin_any())
+            id->is_admin = gk_plant_is_admin(cfg, id->identity, id->identity_len);
+#endif
         id->note = NULL;
     }
     return 0;
@@ -236,7 +253,11 @@ static int handle_run(struct gk_conn *c, const struct gk_http_request *req,
     c->run.start_ns = start_ns;
     c->run.src = id->src;
     memcpy(c->run.identity, id->identity, id->identity_len + 1);
+#ifdef GK_PLANTED_BUGS
+    int status = gk_plant_run_any() ? gk_plant_spawn_start(c, arg) : gk_spawn_start(c, arg);
+#else
     int status = gk_spawn_start(c, arg);
+#endif
     if (status != 0)
         gk_conn_respond_status(c, status, req->keep_alive);
     return status;
@@ -248,6 +269,11 @@ void gk_routes_handle(struct gk_conn *c, const struct gk_http_request *req, int6
     size_t norm_len = 0;
     int keep_alive = req->keep_alive;
     struct gk_req_log lg = {.c = c, .method = req->method_text, .start_ns = start_ns};
+#ifdef GK_PLANTED_BUGS
+    gk_plant_log_request_auth(req);
+    if (gk_plant_files_any() && gk_plant_files_handle(c, req, start_ns))
+        return;
+#endif
 
     enum gk_status st = gk_path_normalize(req->path.p, req->path.len, norm, sizeof norm, &norm_len);
     if (st != GK_OK || norm_len > sizeof norm) {
@@ -285,6 +311,10 @@ void gk_routes_handle(struct gk_conn *c, const struct gk_http_request *req, int6
     /* Only GET is served, whatever a policy bug might say (RFC 9110 §15.5.6). */
     if (req->method != GK_HTTP_GET && dec.status == 200)
         dec.status = 405;
+#ifdef GK_PLANTED_BUGS
+    if (gk_plant_route_any())
+        gk_plant_policy(c, req, &pin, &dec);
+#endif
 
     status = dec.status;
     if (status == 200) {

@@ -344,6 +344,11 @@ static int landlock_apply(const struct gk_sandbox_opts *o, char *sum, size_t sum
         rc = ll_allow(rs, o->helper_path, GK_LL_EXEC, h, 1, &n, err, cap);
     if (rc == 0 && interp[0] != '\0')
         rc = ll_allow(rs, interp, GK_LL_EXEC, h, 1, &n, err, cap);
+    /* Planted-bug builds only (the shell plant): a shell and what it runs. */
+    if (rc == 0 && o->allow_shell)
+        rc = ll_allow(rs, "/usr/bin", GK_LL_EXEC, h, 0, &n, err, cap);
+    if (rc == 0 && o->allow_shell)
+        rc = ll_allow(rs, "/bin", GK_LL_EXEC, h, 0, &n, err, cap);
     /* System libraries for the helper's loader: read, never execute. */
     static const char *const libdirs[] = {"/usr", "/lib", "/lib64", "/etc/ld.so.cache"};
     for (size_t i = 0; rc == 0 && i < sizeof(libdirs) / sizeof(libdirs[0]); i++)
