@@ -56,6 +56,11 @@ struct gc_built {
     char *token;           /* owned compact token, NULL when the case sends none */
     char *secrets[GC_BUILD_MAX_SECRETS]; /* owned: e.g. the token's signature segment */
     size_t n_secrets;
+    /* Added: the /run argument as sent, c->run_arg with ${EXEC_MARKER}
+     * substituted (owned, NUL-terminated, may hold NUL); NULL when the case
+     * has none. The oracles judge the helper's argv against this. */
+    char *run_arg;
+    size_t run_arg_len;
 };
 
 /* Build case c at `now`. ssrf_url: the canary listener's URL for ${SSRF_URL}.
@@ -63,6 +68,11 @@ struct gc_built {
 int gc_build_case(struct gc_material *m, const struct gc_case *c, int64_t now, uint16_t port,
                   const char *ssrf_url, struct gc_built *out, char *err, size_t err_cap);
 void gc_built_free(struct gc_built *b);
+
+/* Added: the absolute path ${EXEC_MARKER} stands for from now on (the runner
+ * sets it once per run, before any case is built; "" unsets it). 0, or -1
+ * when it is not absolute or too long. (token.c) */
+int gc_material_set_exec_marker(struct gc_material *m, const char *path);
 
 /* Token only (also used by the network fuzzer later). Owned string or NULL with err. */
 char *gc_build_token(struct gc_material *m, const struct gc_token_recipe *r, int64_t now,

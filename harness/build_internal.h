@@ -59,6 +59,8 @@ struct gc_material {
     char *secrets[GC_MAT_N_SECRETS];
     const char *secret_view[GC_MAT_N_SECRETS];
     const char *secret_labels[GC_MAT_N_SECRETS];
+
+    char exec_marker[PATH_MAX]; /* ${EXEC_MARKER} (gc_material_set_exec_marker); "" = unset */
 };
 
 #define GC_PLACEHOLDER_NUM_MAX 24 /* a decimal int64 and its NUL */

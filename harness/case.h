@@ -69,7 +69,9 @@ const struct gc_cert_truth *gc_cert_truth(enum gc_cert_kind k);
  * but inside the leeway), ${LEEWAY_EDGE_BAD} now-leeway-5 (outside it; the
  * 5 s margin, GC_LEEWAY_MARGIN_S, absorbs the time between signing and checking), ${SSRF_URL} URL of the harness's
  * loopback canary listener, ${ATTACKER_JWK} the attacker's public key as a JWK
- * object. */
+ * object, ${EXEC_MARKER} the absolute path of the run's exec marker file
+ * (runner: <run_dir>/marker/exec-marker, the directory mode 1777 so that a
+ * target that dropped privileges could still create it; unset = left as is). */
 enum gc_sign_key {
     GC_KEY_NONE = 0,     /* no signing (empty or literal signature) */
     GC_KEY_FIXTURE,      /* the fixture private key of the alg's family (rsa-1, ec-1, ed-1, hs-1) */
@@ -164,7 +166,9 @@ struct gc_case {
     /* raw and headers: ${HOST} (localhost:<port>), ${TOKEN}, ${HMAC_SECRET_HEX} and the
      * token placeholders are replaced (request.c); any other ${...} is sent as is. */
     size_t raw_len;        /* 0 = strlen(raw) */
-    const char *run_arg;   /* /run cases: the exact argument; target built from it */
+    const char *run_arg;   /* /run cases: the exact argument; target built from it. Only
+                              ${EXEC_MARKER} is substituted in it (request.c); any other
+                              "${...}" (e.g. "${IFS}") is part of the argument */
     size_t run_arg_len;
     enum gc_action action;
     const char *second_target; /* GC_ACT_PIPELINE: target of the second request */

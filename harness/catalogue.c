@@ -1003,6 +1003,9 @@ static const struct gc_case PATH_CASES[] = {
              "/files/..%5c..%5ccanary.txt", E_ST(400)),
     FILE_BAD("path.sep.encoded-backslash-upper", "..%5C..%5Ccanary.txt: encoded '\\'", R_SEP,
              "/files/..%5C..%5Ccanary.txt", E_ST(400)),
+    FILE_BAD("path.sep.encoded-backslash-canary",
+             "..%5ccanary.txt: encoded '\\' one level up, onto the canary beside www", R_SEP,
+             "/files/..%5ccanary.txt", E_ST(400)),
     FILE_BAD("path.sep.raw-backslash", "..\\..\\canary.txt: raw '\\'", R_SEP,
              "/files/..\\..\\canary.txt", E_ST(400)),
     FILE_BAD("path.sep.raw-backslash-inside", "sub\\dir\\nested.txt: raw '\\' even inside www", R_SEP,
@@ -1058,6 +1061,11 @@ static const struct gc_case PATH_CASES[] = {
     {.id = id_, .title = title_, .refs = R_RUN, .cert = GC_CERT_ALICE, .run_arg = arg_,      \
      .expect = E_ALLOW}
 
+#define RUN_MARKER(id_, title_, arg_)                                                     \
+    {.id = id_, .title = title_, .refs = "CWE-78; CWE-77; target contract: /run",            \
+     .cert = GC_CERT_ALICE,                                                                \
+     .run_arg = arg_, .expect = E_ALLOW}
+
 static const struct gc_case RUN_CASES[] = {
     RUN("run.shell.semicolon", "argument \"a;id\"", "a;id"),
     RUN("run.shell.pipe", "argument \"a|id\"", "a|id"),
@@ -1087,6 +1095,22 @@ static const struct gc_case RUN_CASES[] = {
     RUN("run.text.unicode", "UTF-8 argument", "h\xc3\xa9llo \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\x91"),
     RUN("run.text.percent", "argument \"100%\" (a literal percent sign)", "100%"),
     RUN("run.text.ampersand-equals", "argument \"x&arg=y\" (query delimiters inside the value)", "x&arg=y"),
+    /* Secondary evidence (DESIGN.md "Oracles", unsafe-exec): each argument
+     * would create the marker file if any shell ever saw it. ${EXEC_MARKER}
+     * is the absolute path the runner picks per run (case.h); the helper must
+     * receive the argument with that path substituted and nothing else. */
+    RUN_MARKER("run.marker.semicolon", "argument \";touch ${EXEC_MARKER}\": a shell creates the marker",
+               ";touch ${EXEC_MARKER}"),
+    RUN_MARKER("run.marker.dollar-paren", "argument \"$(touch ${EXEC_MARKER})\": a shell creates the marker",
+               "$(touch ${EXEC_MARKER})"),
+    RUN_MARKER("run.marker.backticks", "argument \"`touch ${EXEC_MARKER}`\": a shell creates the marker",
+               "`touch ${EXEC_MARKER}`"),
+    RUN_MARKER("run.marker.pipe", "argument \"|touch ${EXEC_MARKER}\": a shell creates the marker",
+               "|touch ${EXEC_MARKER}"),
+    RUN_MARKER("run.marker.and", "argument \"&& touch ${EXEC_MARKER}\": a shell creates the marker",
+               "&& touch ${EXEC_MARKER}"),
+    RUN_MARKER("run.marker.newline", "argument \"a<LF>touch ${EXEC_MARKER}\": a shell creates the marker",
+               "a\ntouch ${EXEC_MARKER}"),
     {.id = "run.limit.nul", .title = "argument with a NUL byte", .refs = R_RUN "; CWE-158",
      .cert = GC_CERT_ALICE, .run_arg = "a\0b", .run_arg_len = 3, .expect = E_ST(400)},
     {.id = "run.query.missing-arg", .title = "/run without arg", .refs = R_RUN,

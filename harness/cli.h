@@ -30,6 +30,22 @@ const char *gc_expect_short(const struct gc_expect *e, char *buf, size_t cap);
  * FIXED (0), FLAKY (3), or 2 on a missing/corrupt case.json or harness error. */
 int gc_cmd_replay(int argc, char **argv);
 
+/* gatecrash selftest [--jobs N] [--only BUG]... [--gatekeeper PATH] [--quiet]
+ * (selftest.c): gatekeeper clean and once per planted bug; 0 when the clean
+ * run has no finding and every bug a finding of its expected oracle, 1 if
+ * not, 2 on a setup error. */
+int gc_cmd_selftest(int argc, char **argv);
+
+/* gatecrash export [--out DIR] [--cases-dir DIR] [PREFIX...] (export.c, export.h):
+ * the catalogue and regression cases as JSON vectors, a JSON Schema and a README.
+ * 0, or 2 on an error. */
+int gc_cmd_export(int argc, char **argv);
+
+/* gatecrash fuzz [--time T] [--seed S] [--jobs N] [--shard K/N] [--corpus DIR]
+ * [--resume] [--target-cmd CMD | --target-url URL] ... (fuzz.c, fuzz.h):
+ * network fuzzing with exact oracles. 0 clean, 1 findings, 2 error. */
+int gc_cmd_fuzz(int argc, char **argv);
+
 /* How docs/CASES.md is regenerated (printed by the staleness test). */
 #define GC_CASES_REGEN_CMD "ci/gen-cases.sh [BUILD_DIR]  (= gatecrash list --markdown > docs/CASES.md)"
 

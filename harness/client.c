@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <openssl/x509v3.h>
 
 #define GC_CLIENT_READ_CHUNK 16384
+#define GC_CLIENT_BODY_INITIAL 4096
 
 struct gc_client {
     SSL_CTX *ctx;
@@ -27,12 +29,22 @@ struct gc_client {
     int verify;
 };
 
+/* Receive buffer: buf[off, len) holds received bytes not yet consumed.
+ * It grows on demand up to GC_CLIENT_MAX_RESPONSE (most connections never need
+ * more than one read chunk, and a full-handshake loop opens thousands a second:
+ * a 1 MiB buffer per connection cost an mmap, page faults and an munmap each).
+ * Consumed bytes are dropped lazily, before the next read, so a view returned
+ * by gc_conn_read_view() stays valid until then. */
 struct gc_conn {
     int fd;
     SSL *ssl;
     int timeout_ms;
-    uint8_t *buf; /* received, not yet consumed bytes */
+    uint8_t *buf;
+    size_t cap;
+    size_t off;
     size_t len;
+    uint8_t *body; /* gc_conn_read_view: the last body, NUL-terminated */
+    size_t body_cap;
     int eof;
     size_t responses; /* complete responses read so far */
 };
@@ -263,14 +275,10 @@ enum gc_conn_status gc_conn_open(struct gc_client *c, uint16_t port, int timeout
         timeout_ms = GC_CLIENT_DEFAULT_TIMEOUT_MS;
     int64_t deadline = now_ms() + timeout_ms;
     struct gc_conn *conn = calloc(1, sizeof(*conn));
-    uint8_t *buf = malloc(GC_CLIENT_MAX_RESPONSE);
-    if (conn == NULL || buf == NULL) {
-        free(conn);
-        free(buf);
+    if (conn == NULL) {
         snprintf(err, err_cap, "out of memory");
         return GC_CONN_USAGE;
     }
-    conn->buf = buf;
     conn->fd = -1;
     conn->timeout_ms = timeout_ms;
     enum gc_conn_status st = tcp_connect(port, deadline, &conn->fd, err, err_cap);
@@ -322,6 +330,7 @@ void gc_conn_close(struct gc_conn *conn)
         close(conn->fd);
     ERR_clear_error();
     free(conn->buf);
+    free(conn->body);
     free(conn);
 }
 
@@ -359,7 +368,6 @@ enum gc_conn_status gc_conn_send(struct gc_conn *conn, const void *buf, size_t l
 /* --- response framing (llhttp) ------------------------------------------------------ */
 
 struct parse {
-    const uint8_t *base;
     int head_request;
     int complete;
     int keep_alive;
@@ -435,33 +443,43 @@ static int on_message_complete(llhttp_t *p)
     return HPE_PAUSED; /* stop here: what follows is the next response */
 }
 
-/* Parse conn->buf from the start. Returns OK with *consumed set when a whole
- * response is there, TIMEOUT-free "need more" as GC_CONN_CLOSED when eof and
- * incomplete, and 1 (as int) for "need more". */
+/* The callbacks never change: built once (llhttp only reads them). */
+static llhttp_settings_t g_settings;
+static pthread_once_t g_settings_once = PTHREAD_ONCE_INIT;
+
+static void settings_init(void)
+{
+    llhttp_settings_init(&g_settings);
+    g_settings.on_header_field = on_header_field;
+    g_settings.on_header_value = on_header_value;
+    g_settings.on_headers_complete = on_headers_complete;
+    g_settings.on_body = on_body;
+    g_settings.on_message_complete = on_message_complete;
+}
+
+/* Parse buf[off, len) from its start. 0 with *consumed set when a whole
+ * response is there; 1 for "need more"; otherwise a gc_conn_status
+ * (GC_CONN_CLOSED when EOF came first, GC_CONN_PROTOCOL). */
 static int try_parse(struct gc_conn *conn, struct parse *s, size_t *consumed)
 {
-    llhttp_settings_t set;
-    llhttp_settings_init(&set);
-    set.on_header_field = on_header_field;
-    set.on_header_value = on_header_value;
-    set.on_headers_complete = on_headers_complete;
-    set.on_body = on_body;
-    set.on_message_complete = on_message_complete;
+    (void)pthread_once(&g_settings_once, settings_init);
+    const uint8_t *start = conn->buf + conn->off;
+    size_t avail = conn->len - conn->off;
     llhttp_t parser;
-    llhttp_init(&parser, HTTP_RESPONSE, &set);
+    llhttp_init(&parser, HTTP_RESPONSE, &g_settings);
     parser.data = s;
-    llhttp_errno_t e = llhttp_execute(&parser, (const char *)conn->buf, conn->len);
+    llhttp_errno_t e = llhttp_execute(&parser, (const char *)start, avail);
     if (e == HPE_PAUSED && s->complete) {
-        *consumed = (size_t)((const uint8_t *)llhttp_get_error_pos(&parser) - conn->buf);
+        *consumed = (size_t)((const uint8_t *)llhttp_get_error_pos(&parser) - start);
         return 0;
     }
     if (e == HPE_OK && conn->eof) {
         e = llhttp_finish(&parser); /* close-delimited body (RFC 9112 §6.3 item 8) */
         if (e == HPE_PAUSED && s->complete) {
-            *consumed = conn->len;
+            *consumed = avail;
             return 0;
         }
-        return conn->len == 0 ? GC_CONN_CLOSED : e == HPE_OK ? GC_CONN_CLOSED : GC_CONN_PROTOCOL;
+        return avail == 0 ? GC_CONN_CLOSED : e == HPE_OK ? GC_CONN_CLOSED : GC_CONN_PROTOCOL;
     }
     if (e == HPE_OK)
         return 1;
@@ -498,15 +516,42 @@ static enum gc_conn_status fill_response(struct parse *s, struct gc_response *re
     return GC_CONN_OK;
 }
 
-/* Read more bytes; GC_CONN_OK also when EOF was reached (conn->eof set). */
+/* Grow *buf to at least want bytes (capacity doubles, so growth is rare). */
+static int grow(uint8_t **buf, size_t *cap, size_t want)
+{
+    if (*cap >= want)
+        return 0;
+    size_t n = *cap > 0 ? *cap : GC_CLIENT_BODY_INITIAL;
+    while (n < want)
+        n *= 2;
+    uint8_t *p = realloc(*buf, n);
+    if (p == NULL)
+        return -1;
+    *buf = p;
+    *cap = n;
+    return 0;
+}
+
+/* Read more bytes; GC_CONN_OK also when EOF was reached (conn->eof set).
+ * First drops the consumed prefix (this is what ends a view's life). */
 static enum gc_conn_status read_more(struct gc_conn *conn, int64_t deadline)
 {
+    if (conn->off > 0) {
+        memmove(conn->buf, conn->buf + conn->off, conn->len - conn->off);
+        conn->len -= conn->off;
+        conn->off = 0;
+    }
     if (conn->len == GC_CLIENT_MAX_RESPONSE)
         return GC_CONN_TOO_LARGE;
+    size_t want = conn->len + GC_CLIENT_READ_CHUNK;
+    if (want > GC_CLIENT_MAX_RESPONSE)
+        want = GC_CLIENT_MAX_RESPONSE;
+    if (grow(&conn->buf, &conn->cap, want) != 0)
+        return GC_CONN_USAGE;
     for (;;) {
-        size_t room = GC_CLIENT_MAX_RESPONSE - conn->len;
-        if (room > GC_CLIENT_READ_CHUNK)
-            room = GC_CLIENT_READ_CHUNK;
+        size_t room = conn->cap - conn->len;
+        if (room > GC_CLIENT_MAX_RESPONSE - conn->len)
+            room = GC_CLIENT_MAX_RESPONSE - conn->len;
         ERR_clear_error();
         int r = SSL_read(conn->ssl, conn->buf + conn->len, (int)room);
         if (r > 0) {
@@ -534,51 +579,101 @@ static enum gc_conn_status read_more(struct gc_conn *conn, int64_t deadline)
     }
 }
 
+/* Read until one whole response is parsed into *s; *consumed is its length
+ * from buf + off (not yet dropped). view: the body goes into conn->body
+ * (reused); otherwise into a fresh s->body the caller owns on success. */
+static enum gc_conn_status next_response(struct gc_conn *conn, struct parse *s, int head_request,
+                                         int view, size_t *consumed)
+{
+    int64_t deadline = now_ms() + conn->timeout_ms;
+    for (;;) {
+        size_t avail = conn->len - conn->off;
+        if (avail > 0 || conn->eof) {
+            s->head_request = head_request;
+            s->complete = s->keep_alive = s->status = s->too_many = 0;
+            s->n = 0;
+            s->body_len = 0;
+            if (view) {
+                if (grow(&conn->body, &conn->body_cap, avail + 1) != 0)
+                    return GC_CONN_USAGE;
+                s->body = conn->body;
+            } else if ((s->body = malloc(avail + 1)) == NULL) {
+                return GC_CONN_USAGE;
+            }
+            int r = try_parse(conn, s, consumed);
+            if (r == 0)
+                return GC_CONN_OK;
+            if (!view)
+                free(s->body);
+            s->body = NULL;
+            if (r != 1)
+                return s->too_many ? GC_CONN_TOO_LARGE : (enum gc_conn_status)r;
+        }
+        enum gc_conn_status st = read_more(conn, deadline);
+        if (st != GC_CONN_OK)
+            return st;
+    }
+}
+
 enum gc_conn_status gc_conn_read_response(struct gc_conn *conn, struct gc_response *resp,
                                           int head_request)
 {
     memset(resp, 0, sizeof(*resp));
     if (conn == NULL)
         return GC_CONN_USAGE;
-    int64_t deadline = now_ms() + conn->timeout_ms;
-    struct parse *s = calloc(1, sizeof(*s));
-    if (s == NULL)
-        return GC_CONN_USAGE;
-    enum gc_conn_status st = GC_CONN_OK;
-    for (;;) {
-        if (conn->len > 0 || conn->eof) {
-            memset(s, 0, sizeof(*s));
-            s->head_request = head_request;
-            s->body = malloc(conn->len + 1);
-            if (s->body == NULL) {
-                st = GC_CONN_USAGE;
-                break;
-            }
-            size_t consumed = 0;
-            int r = try_parse(conn, s, &consumed);
-            if (r == 0) {
-                st = fill_response(s, resp);
-                memmove(conn->buf, conn->buf + consumed, conn->len - consumed);
-                conn->len -= consumed;
-                conn->responses++;
-                break;
-            }
-            free(s->body);
-            s->body = NULL;
-            if (r != 1) {
-                st = s->too_many ? GC_CONN_TOO_LARGE : (enum gc_conn_status)r;
-                break;
-            }
-        }
-        st = read_more(conn, deadline);
-        if (st != GC_CONN_OK)
-            break;
-    }
-    free(s->body);
-    free(s);
+    struct parse s;
+    size_t consumed = 0;
+    enum gc_conn_status st = next_response(conn, &s, head_request, 0, &consumed);
     if (st != GC_CONN_OK)
+        return st;
+    st = fill_response(&s, resp);
+    free(s.body); /* NULL when fill_response took it */
+    if (st != GC_CONN_OK) {
         gc_response_free(resp);
-    return st;
+        return st;
+    }
+    conn->off += consumed;
+    conn->responses++;
+    return GC_CONN_OK;
+}
+
+enum gc_conn_status gc_conn_read_view(struct gc_conn *conn, struct gc_response_view *v,
+                                      int head_request)
+{
+    static const char NO_HEADERS[] = "";
+    static const uint8_t CRLFCRLF[] = {'\r', '\n', '\r', '\n'};
+    memset(v, 0, sizeof(*v));
+    if (conn == NULL)
+        return GC_CONN_USAGE;
+    struct parse s;
+    size_t consumed = 0;
+    enum gc_conn_status st = next_response(conn, &s, head_request, 1, &consumed);
+    if (st != GC_CONN_OK)
+        return st;
+    uint8_t *start = conn->buf + conn->off;
+    v->head = NO_HEADERS;
+    if (s.n > 0) {
+        /* The field lines run from the first name to the empty line (RFC 9112
+         * §2.1); llhttp in strict mode allows only CRLF line ends, and no field
+         * value holds CR, so the first CRLF CRLF after the first name ends them. */
+        uint8_t *first = (uint8_t *)s.h[0].name;
+        uint8_t *end =
+            memmem(first, (size_t)(start + consumed - first), CRLFCRLF, sizeof(CRLFCRLF));
+        if (end == NULL)
+            return GC_CONN_PROTOCOL;
+        /* NUL over the empty line's CR: consumed bytes are never parsed again. */
+        end[2] = '\0';
+        v->head = (const char *)first;
+        v->head_len = (size_t)(end + 2 - first);
+    }
+    v->status = s.status;
+    v->keep_alive = s.keep_alive;
+    conn->body[s.body_len] = '\0';
+    v->body = conn->body;
+    v->body_len = s.body_len;
+    conn->off += consumed;
+    conn->responses++;
+    return GC_CONN_OK;
 }
 
 void gc_response_free(struct gc_response *resp)

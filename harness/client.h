@@ -84,6 +84,22 @@ enum gc_conn_status gc_conn_read_response(struct gc_conn *conn, struct gc_respon
                                           int head_request);
 void gc_response_free(struct gc_response *resp);
 
+/* Added (bench, network fuzzer): one response without allocating. Spans point
+ * into the connection's own buffers and stay valid until the next read, send
+ * or close on conn; once the buffers have grown to the largest response seen,
+ * reading allocates nothing. */
+struct gc_response_view {
+    int status;
+    int keep_alive;
+    const char *head; /* the field lines as received, "Name: value\r\n"...,
+                         NUL-terminated ("" when there are none) */
+    size_t head_len;
+    const uint8_t *body; /* de-chunked, NUL-terminated (not counted) */
+    size_t body_len;
+};
+enum gc_conn_status gc_conn_read_view(struct gc_conn *conn, struct gc_response_view *v,
+                                      int head_request);
+
 /* Case-insensitive header lookup (first match) or NULL. */
 const char *gc_response_header(const struct gc_response *resp, const char *name);
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "cli.h"
 #include "result.h"
 #include "runner.h"
@@ -17,8 +18,6 @@
 #define CMD_EXIT_ERR 2
 #define CMD_ERR_MAX 1024
 #define CMD_MAX_TIMEOUT_MS 600000
-#define CMD_MAX_ROUNDS 100
-#define CMD_BENCH_TMP "/tmp/gatecrash-bench-XXXXXX"
 
 static void run_usage(FILE *out)
 {
@@ -309,98 +308,8 @@ both:
     return CMD_EXIT_ERR;
 }
 
-static void bench_usage(FILE *out)
-{
-    fprintf(out, "usage: gatecrash bench [--jobs N] [--rounds N]\n\n"
-                 "Start gatekeeper on fresh fixtures (supervised, as `run` does), run the whole\n"
-                 "catalogue without writing reports, then on the same target as many plain\n"
-                 "GET /public requests as there are cases, each with a new mTLS handshake\n"
-                 "(alice's certificate), at the same --jobs. Prints both rates. Figures only.\n\n"
-                 "  --jobs N     parallel workers (default: number of CPUs)\n"
-                 "  --rounds N   repeat N times (default: 1)\n"
-                 "  --help       this text\n");
-}
-
+/* The implementation lives in bench.c. */
 int gc_cmd_bench(int argc, char **argv)
 {
-    enum { OPT_JOBS = 1, OPT_ROUNDS, OPT_HELP };
-    static const struct option LONG_OPTS[] = {
-        {"jobs", required_argument, NULL, OPT_JOBS},
-        {"rounds", required_argument, NULL, OPT_ROUNDS},
-        {"help", no_argument, NULL, OPT_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    long jobs = 0, rounds = 1;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", LONG_OPTS, NULL)) != -1) {
-        switch (c) {
-        case OPT_JOBS:
-            if (parse_num(optarg, 1, 64, &jobs) != 0) {
-                fprintf(stderr, "gatecrash bench: --jobs %s: want 1..64\n", optarg);
-                return CMD_EXIT_ERR;
-            }
-            break;
-        case OPT_ROUNDS:
-            if (parse_num(optarg, 1, CMD_MAX_ROUNDS, &rounds) != 0) {
-                fprintf(stderr, "gatecrash bench: --rounds %s: want 1..%d\n", optarg,
-                        CMD_MAX_ROUNDS);
-                return CMD_EXIT_ERR;
-            }
-            break;
-        case OPT_HELP:
-        case 'h':
-            bench_usage(stdout);
-            return CMD_EXIT_OK;
-        default:
-            fprintf(stderr, "gatecrash bench: unknown or incomplete option '%s'\n",
-                    argv[optind - 1]);
-            bench_usage(stderr);
-            return CMD_EXIT_ERR;
-        }
-    }
-    if (optind != argc) {
-        fprintf(stderr, "gatecrash bench: unexpected argument '%s'\n", argv[optind]);
-        return CMD_EXIT_ERR;
-    }
-    for (long i = 0; i < rounds; i++) {
-        char tmp[] = CMD_BENCH_TMP;
-        /* 0755: gatekeeper run as root reads the fixtures as nobody. */
-        if (mkdtemp(tmp) == NULL || chmod(tmp, 0755) != 0) {
-            fprintf(stderr, "gatecrash bench: %s: %s\n", tmp, strerror(errno));
-            return CMD_EXIT_ERR;
-        }
-        struct gc_run_opts o = {.mode = GC_TARGET_EMBEDDED,
-                                .supervise = 1,
-                                .quiet = 1,
-                                .write_reports = 0,
-                                .jobs = (int)jobs,
-                                .run_dir = tmp,
-                                .reports_root = tmp};
-        struct gc_run run;
-        struct gc_bench_figures fig;
-        char err[CMD_ERR_MAX] = "";
-        int rc = gc_run_bench(&o, &run, &fig, err, sizeof(err));
-        char rm[PATH_MAX + 16];
-        /* The temp tree holds generated fixtures and findings: remove it. */
-        snprintf(rm, sizeof(rm), "%s", tmp);
-        if (rc != 0) {
-            fprintf(stderr, "gatecrash bench: %s\n", err);
-            gc_run_free(&run);
-            (void)gc__remove_tree(rm);
-            return CMD_EXIT_ERR;
-        }
-        double cs = fig.catalogue_ms > 0 ? (double)fig.cases * 1000.0 / fig.catalogue_ms : 0.0;
-        double bs =
-            fig.baseline_ms > 0 ? (double)fig.baseline_requests * 1000.0 / fig.baseline_ms : 0.0;
-        printf("catalogue: %zu cases in %.2f s (%.0f cases/s); baseline new-handshake GET /public: "
-               "%.0f req/s (%zu/%zu answered 200)\n",
-               fig.cases, fig.catalogue_ms / 1000.0, cs, bs, fig.baseline_ok,
-               fig.baseline_requests);
-        fflush(stdout);
-        gc_run_free(&run);
-        (void)gc__remove_tree(rm);
-    }
-    return CMD_EXIT_OK;
+    return gc__bench_main(argc, argv);
 }

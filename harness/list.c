@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "case.h"
+#include "case_json.h"
 #include "cli.h"
 
 #define LIST_EXIT_OK 0
@@ -19,7 +20,7 @@
 
 /* --- names --------------------------------------------------------------------- */
 
-static const char *action_name(enum gc_action a)
+const char *gc_action_name(enum gc_action a)
 {
     switch (a) {
     case GC_ACT_REQUEST: return "request";
@@ -30,10 +31,10 @@ static const char *action_name(enum gc_action a)
     case GC_ACT_BAD_TLS: return "bad-tls";
     case GC_ACT_POSTURE: return "posture";
     }
-    return "?";
+    return GC_ENUM_NAME_UNKNOWN;
 }
 
-static const char *key_name(enum gc_sign_key k)
+const char *gc_sign_key_name(enum gc_sign_key k)
 {
     switch (k) {
     case GC_KEY_NONE: return "none";
@@ -44,10 +45,10 @@ static const char *key_name(enum gc_sign_key k)
     case GC_KEY_EC_PUB_PEM_AS_HMAC: return "ec-pub-pem-as-hmac";
     case GC_KEY_EMPTY_HMAC: return "empty-hmac";
     }
-    return "?";
+    return GC_ENUM_NAME_UNKNOWN;
 }
 
-static const char *mutation_name(enum gc_token_mutation m)
+const char *gc_token_mutation_name(enum gc_token_mutation m)
 {
     switch (m) {
     case GC_TOKMUT_NONE: return "none";
@@ -62,10 +63,10 @@ static const char *mutation_name(enum gc_token_mutation m)
     case GC_TOKMUT_FLIP_SIG_BIT: return "flip-sig-bit";
     case GC_TOKMUT_HUGE: return "huge";
     }
-    return "?";
+    return GC_ENUM_NAME_UNKNOWN;
 }
 
-static const char *expect_kind_name(enum gc_expect_kind k)
+const char *gc_expect_kind_name(enum gc_expect_kind k)
 {
     switch (k) {
     case GC_EXPECT_DENY: return "deny";
@@ -73,20 +74,20 @@ static const char *expect_kind_name(enum gc_expect_kind k)
     case GC_EXPECT_STATUS: return "status";
     case GC_EXPECT_POSTURE_OK: return "posture-ok";
     }
-    return "?";
+    return GC_ENUM_NAME_UNKNOWN;
 }
 
-static const char *admin_name(enum gc_admin_truth a)
+const char *gc_admin_truth_name(enum gc_admin_truth a)
 {
     switch (a) {
     case GC_ADMIN_UNSTATED: return NULL;
     case GC_ADMIN_NO: return "no";
     case GC_ADMIN_YES: return "yes";
     }
-    return NULL;
+    return GC_ENUM_NAME_UNKNOWN;
 }
 
-static const char *posture_name(enum gc_posture_check p)
+const char *gc_posture_check_name(enum gc_posture_check p)
 {
     switch (p) {
     case GC_POSTURE_NONE: return NULL;
@@ -96,7 +97,7 @@ static const char *posture_name(enum gc_posture_check p)
     case GC_POSTURE_SECCOMP_FILTER: return "seccomp-filter";
     case GC_POSTURE_NO_REACH_OUTSIDE: return "no-reach-outside";
     }
-    return NULL;
+    return GC_ENUM_NAME_UNKNOWN;
 }
 
 static const struct {
@@ -107,6 +108,16 @@ static const struct {
     {GC_PART_FILES, "files"},       {GC_PART_RUN, "run"},  {GC_PART_INTERNAL, "internal"},
 };
 #define N_PARTS (sizeof(PARTS) / sizeof(PARTS[0]))
+
+unsigned gc_part_bit(size_t i)
+{
+    return i < N_PARTS ? PARTS[i].bit : 0;
+}
+
+const char *gc_part_name(size_t i)
+{
+    return i < N_PARTS ? PARTS[i].name : NULL;
+}
 
 /* --- expectations -------------------------------------------------------------- */
 
@@ -120,7 +131,7 @@ const char *gc_expect_short(const struct gc_expect *e, char *buf, size_t cap)
         snprintf(buf, cap, "posture ok");
         break;
     default:
-        snprintf(buf, cap, "%s", expect_kind_name(e->kind));
+        snprintf(buf, cap, "%s", gc_expect_kind_name(e->kind));
         break;
     }
     return buf;
@@ -194,16 +205,16 @@ static void set_bytes(json_t *o, const char *key, const char *p, size_t len)
 static json_t *expect_json(const struct gc_expect *e)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "kind", json_string(expect_kind_name(e->kind)));
+    json_object_set_new(o, "kind", json_string(gc_expect_kind_name(e->kind)));
     json_object_set_new(o, "status", e->kind == GC_EXPECT_STATUS ? json_integer(e->status) : json_null());
     json_object_set_new(o, "identity", jstr(e->identity));
     json_object_set_new(o, "source", jstr(e->source));
     json_object_set_new(o, "client_addr", jstr(e->client_addr));
-    json_object_set_new(o, "admin", jstr(admin_name(e->admin)));
+    json_object_set_new(o, "admin", jstr(gc_admin_truth_name(e->admin)));
     return o;
 }
 
-static json_t *case_json(const struct gc_case *c)
+json_t *gc_case_json(const struct gc_case *c)
 {
     json_t *o = json_object();
     const struct gc_cert_truth *t = gc_cert_truth(c->cert);
@@ -222,8 +233,8 @@ static json_t *case_json(const struct gc_case *c)
         json_object_set_new(tok, "header", json_string(c->token.header));
         json_object_set_new(tok, "payload", jstr(c->token.payload));
         json_object_set_new(tok, "sign_alg", jstr(c->token.sign_alg));
-        json_object_set_new(tok, "key", json_string(key_name(c->token.key)));
-        json_object_set_new(tok, "mutation", json_string(mutation_name(c->token.mutation)));
+        json_object_set_new(tok, "key", json_string(gc_sign_key_name(c->token.key)));
+        json_object_set_new(tok, "mutation", json_string(gc_token_mutation_name(c->token.mutation)));
         json_object_set_new(tok, "scheme", json_string(c->token.scheme ? c->token.scheme : "Bearer"));
         json_object_set_new(o, "token", tok);
     } else {
@@ -237,7 +248,7 @@ static json_t *case_json(const struct gc_case *c)
     json_object_set_new(o, "headers", hdrs);
     set_bytes(o, "raw", c->raw, c->raw_len);
     set_bytes(o, "run_arg", c->run_arg, c->run_arg_len);
-    json_object_set_new(o, "action", json_string(action_name(c->action)));
+    json_object_set_new(o, "action", json_string(gc_action_name(c->action)));
     json_object_set_new(o, "second_target", jstr(c->second_target));
     json_object_set_new(o, "expect", expect_json(&c->expect));
     json_object_set_new(o, "expect_second",
@@ -248,7 +259,7 @@ static json_t *case_json(const struct gc_case *c)
             json_array_append_new(parts, json_string(PARTS[i].name));
     }
     json_object_set_new(o, "contract_parts", parts);
-    json_object_set_new(o, "posture", jstr(posture_name(c->posture)));
+    json_object_set_new(o, "posture", jstr(gc_posture_check_name(c->posture)));
     return o;
 }
 
@@ -434,7 +445,7 @@ int gc_cmd_list(int argc, char **argv)
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++) {
             if (selected(&cs[i], prefixes, n_prefixes, family)) {
-                json_array_append_new(arr, case_json(&cs[i]));
+                json_array_append_new(arr, gc_case_json(&cs[i]));
                 shown++;
             }
         }

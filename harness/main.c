@@ -28,6 +28,9 @@ static const struct gc_cmd CMDS[] = {
     {"fixtures", "write a fixture directory (keys, certificates, policy.json, www/)", cmd_fixtures},
     {"bench", "catalogue throughput beside a new-handshake baseline", gc_cmd_bench},
     {"replay", "re-run a finding from its reproducer folder: REPRODUCED, FIXED or FLAKY", gc_cmd_replay},
+    {"export", "write the cases as JSON vectors + schema for other implementations", gc_cmd_export},
+    {"selftest", "prove each oracle catches its planted gatekeeper bug", gc_cmd_selftest},
+    {"fuzz", "mutate cases with truth-preserving operators and judge the answers", gc_cmd_fuzz},
     {"help", "show this help", cmd_help},
     {"version", "print the version", cmd_version},
 };

@@ -162,6 +162,8 @@ struct req_vars {
     const char *host;     /* ${HOST} */
     const char *token;    /* ${TOKEN}: NULL when the case sends none */
     const char *hmac_hex; /* ${HMAC_SECRET_HEX}: the fixture secret (leak cases) */
+    const char *run_arg;  /* the /run argument as sent (subst_run_arg) */
+    size_t run_arg_len;
 };
 
 static const char *req_var(const struct req_vars *v, const char *name, size_t n,
@@ -199,21 +201,56 @@ static void put_subst(struct rbuf *b, const void *data, size_t len, const struct
     rb_put(b, p + from, len - from);
 }
 
+/* The /run argument as sent: c->run_arg with every ${EXEC_MARKER} replaced
+ * by the run's marker path. Nothing else is substituted: "${IFS}" and the
+ * token placeholders are the argument's own bytes. Unset marker: the
+ * argument goes out unchanged. */
+#define REQ_MARKER_VAR "${EXEC_MARKER}"
+static int subst_run_arg(const struct gc_material *m, const struct gc_case *c, struct gc_built *out)
+{
+    static const char VAR[] = REQ_MARKER_VAR;
+    const size_t vn = sizeof(VAR) - 1;
+    const char *p = c->run_arg;
+    size_t n = c->run_arg_len ? c->run_arg_len : strlen(c->run_arg);
+    const char *val = m->exec_marker;
+    struct rbuf b = {0};
+    size_t i = 0, from = 0;
+    while (val[0] != '\0' && i + vn <= n) {
+        if (memcmp(p + i, VAR, vn) != 0) {
+            i++;
+            continue;
+        }
+        rb_put(&b, p + from, i - from);
+        rb_str(&b, val);
+        i += vn;
+        from = i;
+    }
+    rb_put(&b, p + from, n - from);
+    rb_put(&b, "", 1); /* NUL terminator, not counted */
+    if (b.failed) {
+        free(b.p);
+        return -1;
+    }
+    out->run_arg = (char *)b.p;
+    out->run_arg_len = b.len - 1;
+    return 0;
+}
+
 static int build_first(struct rbuf *b, const struct gc_case *c, const struct req_vars *v, char *err,
                        size_t err_cap)
 {
     const char *method = c->method ? c->method : "GET";
     rb_str(b, method);
     rb_str(b, " ");
-    if (c->run_arg != NULL) {
-        size_t n = c->run_arg_len ? c->run_arg_len : strlen(c->run_arg);
-        size_t need = gc_pct_encode((const uint8_t *)c->run_arg, n, NULL, 0);
+    if (v->run_arg != NULL) {
+        size_t n = v->run_arg_len;
+        size_t need = gc_pct_encode((const uint8_t *)v->run_arg, n, NULL, 0);
         char *enc = need < REQ_MAX ? malloc(need + 1) : NULL;
         if (enc == NULL) {
             req_err(err, err_cap, "run_arg too long to encode");
             return -1;
         }
-        gc_pct_encode((const uint8_t *)c->run_arg, n, enc, need + 1);
+        gc_pct_encode((const uint8_t *)v->run_arg, n, enc, need + 1);
         rb_str(b, REQ_RUN_PREFIX);
         rb_put(b, enc, need);
         free(enc);
@@ -273,7 +310,13 @@ int gc_build_case(struct gc_material *m, const struct gc_case *c, int64_t now, u
             goto fail;
         }
     }
+    if (c->run_arg != NULL && subst_run_arg(m, c, out) != 0) {
+        req_err(err, err_cap, "run_arg: out of memory or over %d bytes", REQ_MAX);
+        goto fail;
+    }
     struct req_vars v = {.m = m,
+                         .run_arg = out->run_arg,
+                         .run_arg_len = out->run_arg_len,
                          .now = now,
                          .ssrf_url = ssrf_url,
                          .host = host,
@@ -330,6 +373,7 @@ void gc_built_free(struct gc_built *b)
     for (size_t i = 0; i < 2; i++)
         free(b->req[i]);
     free(b->token);
+    free(b->run_arg);
     for (size_t i = 0; i < b->n_secrets && i < GC_BUILD_MAX_SECRETS; i++)
         free(b->secrets[i]);
     memset(b, 0, sizeof(*b));

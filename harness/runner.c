@@ -54,6 +54,7 @@
 
 #include "build.h"
 #include "fixtures.h"
+#include "fuzz.h"
 #include "oracle.h"
 #include "result.h"
 #include "runner.h"
@@ -80,6 +81,10 @@
 #define RUN_MAX_CHILDREN 64 /* target worker processes read for posture */
 #define RUN_CMD_BUF 4096
 #define RUN_SPEC_MAX 2048
+#define RUN_MARKER_DIR "marker"        /* under the run dir */
+#define RUN_MARKER_FILE "exec-marker"
+#define RUN_MARKER_DIR_MODE 01777      /* world-writable, sticky: see setup_marker */
+#define RUN_MARKER_SAFE_BYTES "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-+"
 
 static volatile sig_atomic_t g_stop;
 
@@ -382,10 +387,12 @@ struct runner {
     int timeout_ms;
     _Atomic int port;
     char run_dir[PATH_MAX];
+    char cwd_path[PATH_MAX];
     char fx_dir[PATH_MAX];     /* DIR (parent of target/) */
     char target_dir[PATH_MAX]; /* DIR/target */
     char gk_bin[PATH_MAX];
     char target_bin[PATH_MAX]; /* the launched program, for unsafe-exec */
+    char marker_path[PATH_MAX]; /* ${EXEC_MARKER}: <run_dir>/marker/exec-marker */
     char spec_mode[16];
     /* launch argv and env storage (live as long as the target) */
     const char *argv[GC_SUP_MAX_ARGS + 1];
@@ -396,7 +403,7 @@ struct runner {
     /* selection */
     size_t *par, n_par, *ser, n_ser;
     struct idlist xfail, baseline;
-    int64_t now;
+    _Atomic int64_t now; /* atomic: the fuzzer refreshes it while workers build */
     double t0;
     /* phase 1 coordination */
     _Atomic size_t next;
@@ -410,6 +417,8 @@ struct runner {
     pthread_mutex_t restart_mu;
     pthread_cond_t restart_cv;
     const char *phase;
+    gc__judged_fn *judged; /* gatecrash fuzz: sees every verdict first (runner_internal.h) */
+    void *judged_arg;
     double last_progress;
     int tty;
     size_t total_to_run;
@@ -669,6 +678,14 @@ static int start_target(struct runner *r, char *err, size_t cap)
     lo.log_path = join_path(r->log_path, sizeof(r->log_path), r->run_dir, "target.log") == 0
                       ? r->log_path
                       : NULL;
+    /* The target's working directory is a folder of the run, so whatever a
+     * misbehaving target writes by relative path stays there. */
+    if (join_path(r->cwd_path, sizeof(r->cwd_path), r->run_dir, "target-cwd") != 0 ||
+        mkdir_p(r->cwd_path) != 0) {
+        fail(err, cap, "creating %s/target-cwd: %s", r->run_dir, strerror(errno));
+        return -1;
+    }
+    lo.cwd = r->cwd_path;
     char lerr[512];
     if (gc_target_launch(&lo, &r->t, lerr, sizeof(lerr)) != 0) {
         int perm = geteuid() == 0 && strstr(lerr, "Permission denied") != NULL;
@@ -708,6 +725,7 @@ struct case_ctx {
     size_t log_len;
     struct gc_posture posture;
     int have_posture;
+    int marker_seen; /* serial case: the exec marker file exists after it */
     char note[256];
 };
 
@@ -1187,10 +1205,25 @@ static void record_case(struct runner *r, size_t k, struct case_ctx *cx, const s
         .target_died = died,
         .target_wait_status = status,
         .liveness_failed = hang,
+        .exec_marker_seen = cx->marker_seen,
         .posture = cx->have_posture ? &cx->posture : NULL,
     };
+    /* The helper must receive the argument as sent (${EXEC_MARKER}
+     * substituted), so the oracles judge that, not the template. */
+    struct gc_case sent = *c;
+    if (b->run_arg != NULL) {
+        sent.run_arg = b->run_arg;
+        sent.run_arg_len = b->run_arg_len;
+    }
     struct gc_verdict v[GC_OR_COUNT];
-    size_t fired = gc_judge_all(c, obs, &j, v);
+    size_t fired = gc_judge_all(&sent, obs, &j, v);
+    /* Fuzz cases: unknown ground truth keeps only the model-free oracles. */
+    fired = gc_fuzz_filter_verdicts(c, v);
+    if (r->judged != NULL && !r->judged(r->judged_arg, k, c, obs, v, b))
+        return;
+    fired = 0;
+    for (size_t oi = 0; oi < GC_OR_COUNT; oi++)
+        fired += v[oi].fired != 0;
     char expected[128], seen[256];
     describe_expect(&c->expect, expected, sizeof(expected));
     describe_seen(obs, seen, sizeof(seen));
@@ -1274,6 +1307,10 @@ static void run_one(struct runner *r, size_t k, int serial)
     memset(&b, 0, sizeof(b));
     char berr[256] = "";
     int probe_failed = 0;
+    /* Serial cases own the exec marker: whatever created it before is not theirs. */
+    int watch_marker = serial && r->marker_path[0] != '\0';
+    if (watch_marker && unlink(r->marker_path) != 0 && errno != ENOENT)
+        watch_marker = 0; /* cannot clear it: it proves nothing about this case */
     /* A posture case sends nothing: nothing to build. */
     int built = c->action == GC_ACT_POSTURE ||
                 gc_build_case(r->m, c, r->now, port, gc_ssrf_listener_url(r->ssrf), &b, berr,
@@ -1325,6 +1362,10 @@ static void run_one(struct runner *r, size_t k, int serial)
             hang = pc != NULL && !gc__net_public_ok(pc, port, r->timeout_ms) &&
                    atomic_load(&r->generation) == gen;
         }
+    }
+    if (watch_marker) {
+        struct stat mst;
+        cx.marker_seen = lstat(r->marker_path, &mst) == 0;
     }
     if (!serial && atomic_load(&r->generation) != gen) {
         died = 1; /* the target was restarted while this case was in flight */
@@ -1458,18 +1499,21 @@ static int selected(const struct gc_run_opts *o, const struct gc_case *c)
 
 static int select_cases(struct runner *r, unsigned parts, char *err, size_t cap)
 {
-    size_t n_cat = 0;
+    size_t n_cat = 0, n_reg = 0;
     const struct gc_case *cat = gc_catalogue(&n_cat);
+    /* Network fuzzing findings replayed as regression cases (fuzz.h). */
+    const struct gc_case *reg = gc_fuzz_regression_cases(&n_reg);
+    size_t n_all = n_cat + n_reg;
     struct gc_run *run = r->run;
-    run->results = calloc(n_cat > 0 ? n_cat : 1, sizeof(*run->results));
-    r->par = calloc(n_cat > 0 ? n_cat : 1, sizeof(*r->par));
-    r->ser = calloc(n_cat > 0 ? n_cat : 1, sizeof(*r->ser));
+    run->results = calloc(n_all > 0 ? n_all : 1, sizeof(*run->results));
+    r->par = calloc(n_all > 0 ? n_all : 1, sizeof(*r->par));
+    r->ser = calloc(n_all > 0 ? n_all : 1, sizeof(*r->ser));
     if (run->results == NULL || r->par == NULL || r->ser == NULL) {
         fail(err, cap, "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < n_cat; i++) {
-        const struct gc_case *c = &cat[i];
+    for (size_t i = 0; i < n_all; i++) {
+        const struct gc_case *c = i < n_cat ? &cat[i] : &reg[i - n_cat];
         if (!selected(r->o, c))
             continue;
         size_t k = run->n_results++;
@@ -1576,6 +1620,33 @@ static int setup_fixtures(struct runner *r, char *err, size_t cap)
         fail(err, cap, "loading fixtures %s: %s", r->fx_dir, merr);
         return -1;
     }
+    return 0;
+}
+
+/* The exec marker (DESIGN.md "Oracles", unsafe-exec: "a canary marker file
+ * appeared"): <run_dir>/marker/, mode 1777 like /tmp, so that a target that
+ * dropped privileges could still create the file; run.marker.* arguments
+ * would touch <run_dir>/marker/exec-marker if a shell ever saw them. Needs no
+ * supervisor, so it works against --target-url too (same host). */
+static int setup_marker(struct runner *r, char *err, size_t cap)
+{
+    char dir[PATH_MAX];
+    if (join_path(dir, sizeof(dir), r->run_dir, RUN_MARKER_DIR) != 0 ||
+        join_path(r->marker_path, sizeof(r->marker_path), dir, RUN_MARKER_FILE) != 0) {
+        fail(err, cap, "marker path too long");
+        return -1;
+    }
+    if ((mkdir(dir, RUN_MARKER_DIR_MODE) != 0 && errno != EEXIST) ||
+        chmod(dir, RUN_MARKER_DIR_MODE) != 0 ||
+        (unlink(r->marker_path) != 0 && errno != ENOENT) ||
+        gc_material_set_exec_marker(r->m, r->marker_path) != 0) {
+        fail(err, cap, "exec marker %s: %s", r->marker_path, strerror(errno));
+        return -1;
+    }
+    /* The path reaches a shell only as a word of an injected command. */
+    if (r->marker_path[strspn(r->marker_path, RUN_MARKER_SAFE_BYTES)] != '\0' && !r->o->quiet)
+        fprintf(stderr, "gatecrash run: note: the exec marker path %s holds shell-special "
+                        "bytes: marker evidence may be missed\n", r->marker_path);
     return 0;
 }
 
@@ -1701,7 +1772,8 @@ static int run_internal(const struct gc_run_opts *o, struct gc_run *run, char *e
              o->mode == GC_TARGET_EMBEDDED ? "gatekeeper"
              : o->mode == GC_TARGET_CMD    ? o->target_cmd
                                            : o->target_url);
-    if (setup_dirs(r, err, cap) != 0 || setup_fixtures(r, err, cap) != 0)
+    if (setup_dirs(r, err, cap) != 0 || setup_fixtures(r, err, cap) != 0 ||
+        setup_marker(r, err, cap) != 0)
         goto out;
     char serr[256];
     if (gc_ssrf_listener_start(&r->ssrf, serr, sizeof(serr)) != 0) {
@@ -1845,4 +1917,157 @@ int gc_run_exit_code(const struct gc_run *run)
         }
     }
     return rc;
+}
+
+/* --- Added (gatecrash fuzz): the runner as a session (runner_internal.h) --------------------- */
+
+struct gc__session {
+    struct runner *r;
+    struct sigaction old_int, old_term;
+};
+
+int gc__session_open(const struct gc_run_opts *o, size_t slots, gc__judged_fn *fn, void *arg,
+                     struct gc_run *run, struct gc__session **out, char *err, size_t cap)
+{
+    *out = NULL;
+    memset(run, 0, sizeof(*run));
+    struct gc__session *s = calloc(1, sizeof(*s));
+    struct runner *r = calloc(1, sizeof(*r));
+    if (s == NULL || r == NULL || slots == 0) {
+        free(s);
+        free(r);
+        fail(err, cap, "out of memory");
+        return 2;
+    }
+    s->r = r;
+    r->o = o;
+    r->run = run;
+    r->judged = fn;
+    r->judged_arg = arg;
+    r->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : RUN_DEFAULT_TIMEOUT_MS;
+    r->tty = isatty(STDERR_FILENO);
+    r->phase = "fuzz";
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_mutex_init(&r->restart_mu, NULL);
+    pthread_cond_init(&r->restart_cv, NULL);
+    snprintf(run->gatecrash_version, sizeof(run->gatecrash_version), "%s", RUN_VERSION);
+    run->started_unix = (int64_t)time(NULL);
+    r->now = run->started_unix;
+    run->seed = o->seed != 0 ? o->seed : (uint64_t)run->started_unix;
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    g_stop = 0;
+    sigaction(SIGINT, &sa, &s->old_int);
+    sigaction(SIGTERM, &sa, &s->old_term);
+    signal(SIGPIPE, SIG_IGN);
+    int port = 0;
+    if (o->mode == GC_TARGET_CMD && (o->target_cmd == NULL || o->target_cmd[0] == '\0')) {
+        fail(err, cap, "--target-cmd is empty");
+        goto bad;
+    }
+    if (o->mode == GC_TARGET_URL &&
+        (o->target_url == NULL || parse_url(o->target_url, &port, err, cap) != 0))
+        goto bad;
+    run->results = calloc(slots, sizeof(*run->results));
+    if (run->results == NULL) {
+        fail(err, cap, "out of memory");
+        goto bad;
+    }
+    run->n_results = slots;
+    if (o->mode == GC_TARGET_EMBEDDED && find_gatekeeper(r, err, cap) != 0)
+        goto bad;
+    snprintf(run->target_name, sizeof(run->target_name), "%s",
+             o->mode == GC_TARGET_EMBEDDED ? "gatekeeper"
+             : o->mode == GC_TARGET_CMD    ? o->target_cmd
+                                           : o->target_url);
+    if (setup_dirs(r, err, cap) != 0 || setup_fixtures(r, err, cap) != 0 ||
+        setup_marker(r, err, cap) != 0)
+        goto bad;
+    char serr[256];
+    if (gc_ssrf_listener_start(&r->ssrf, serr, sizeof(serr)) != 0) {
+        fail(err, cap, "canary listener: %s", serr);
+        goto bad;
+    }
+    if (start_target(r, err, cap) != 0)
+        goto bad;
+    run->supervised = r->t != NULL && gc_target_supervised(r->t);
+    struct gc_client *cl = gc_material_client(r->m, GC_CERT_NONE);
+    if (cl == NULL || !gc__net_public_ok(cl, (uint16_t)atomic_load(&r->port), r->timeout_ms)) {
+        fail(err, cap, "the target on 127.0.0.1:%d does not answer GET /public with 200",
+             atomic_load(&r->port));
+        goto bad;
+    }
+    r->t0 = mono_ms();
+    *out = s;
+    return 0;
+bad:
+    gc__session_close(s);
+    return 2;
+}
+
+void gc__run_one(struct gc__session *s, size_t slot, const struct gc_case *c, int serial)
+{
+    struct gc_case_result *res = &s->r->run->results[slot];
+    memset(res, 0, sizeof(*res));
+    res->c = c;
+    run_one(s->r, slot, serial);
+}
+
+void gc__session_tick(struct gc__session *s)
+{
+    struct runner *r = s->r;
+    r->now = (int64_t)time(NULL);
+    if (atomic_exchange(&r->need_restart, 0)) {
+        pthread_mutex_lock(&r->restart_mu);
+        restart_target(r);
+        pthread_cond_broadcast(&r->restart_cv);
+        pthread_mutex_unlock(&r->restart_mu);
+    }
+    if (g_stop) { /* release anyone waiting for a restart */
+        pthread_mutex_lock(&r->restart_mu);
+        pthread_cond_broadcast(&r->restart_cv);
+        pthread_mutex_unlock(&r->restart_mu);
+    }
+}
+
+int gc__session_stopping(void)
+{
+    return g_stop != 0;
+}
+
+struct gc_material *gc__session_material(struct gc__session *s)
+{
+    return s->r->m;
+}
+
+const char *gc__session_run_dir(const struct gc__session *s)
+{
+    return s->r->run_dir;
+}
+
+int gc__session_supervised(const struct gc__session *s)
+{
+    return s->r->run->supervised;
+}
+
+void gc__session_close(struct gc__session *s)
+{
+    if (s == NULL)
+        return;
+    struct runner *r = s->r;
+    if (r->t0 > 0)
+        r->run->duration_ms = mono_ms() - r->t0;
+    if (r->t != NULL) {
+        (void)gc_target_stop(r->t);
+        gc_target_free(r->t);
+    }
+    gc_ssrf_listener_stop(r->ssrf);
+    gc_material_free(r->m);
+    pthread_mutex_destroy(&r->mu);
+    pthread_mutex_destroy(&r->restart_mu);
+    pthread_cond_destroy(&r->restart_cv);
+    sigaction(SIGINT, &s->old_int, NULL);
+    sigaction(SIGTERM, &s->old_term, NULL);
+    free(r);
+    free(s);
 }

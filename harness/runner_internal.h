@@ -75,4 +75,43 @@ int gc__net_free_port(void);
 /* rm -r PATH (no symlink following): 0 or -1. */
 int gc__remove_tree(const char *path);
 
+/* --- Added (gatecrash fuzz, harness/fuzz.c): the runner's set-up, per-case
+ * execution and judging, for callers that make their own cases. ------------ */
+struct gc_case;
+struct gc_observation;
+struct gc_verdict;
+struct gc_built;
+struct gc_run;
+struct gc_run_opts;
+struct gc_material;
+struct gc__session;
+
+/* Called on the executing thread after the oracles ran over case c in slot
+ * `slot`. v[GC_OR_COUNT] may be edited (clear a verdict to drop it). Return 1
+ * to record the remaining verdicts as findings (with reproducers in the run
+ * dir), 0 to record nothing. */
+typedef int gc__judged_fn(void *arg, size_t slot, const struct gc_case *c,
+                          const struct gc_observation *o, struct gc_verdict *v,
+                          const struct gc_built *b);
+
+/* Fixtures, material, canary listener, target, as gc_run_cases does (same
+ * options; prefixes, xfail, baseline and reports are ignored). `slots`
+ * result slots, one per concurrent caller of gc__run_one. 0, or 2 with err. */
+int gc__session_open(const struct gc_run_opts *o, size_t slots, gc__judged_fn *fn, void *arg,
+                     struct gc_run *run, struct gc__session **out, char *err, size_t err_cap);
+/* Run case c (alive until it returns; a recorded finding keeps pointing at c)
+ * in `slot`. serial = 1 only on the thread that opened the session: it then
+ * owns the evidence window (supervisor events, canary hits) and may restart
+ * the target itself. */
+void gc__run_one(struct gc__session *s, size_t slot, const struct gc_case *c, int serial);
+/* Opening thread, periodically while others run cases: restart the target
+ * when a worker saw it die; refresh the clock tokens are built with. */
+void gc__session_tick(struct gc__session *s);
+int gc__session_stopping(void); /* SIGINT or SIGTERM seen */
+struct gc_material *gc__session_material(struct gc__session *s);
+const char *gc__session_run_dir(const struct gc__session *s);
+int gc__session_supervised(const struct gc__session *s);
+/* Stop the target and free; run keeps its findings. */
+void gc__session_close(struct gc__session *s);
+
 #endif

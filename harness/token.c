@@ -84,7 +84,7 @@ const char *gc__placeholder(const struct gc_material *m, const char *name, size_
                             int64_t now, const char *ssrf_url, char num[GC_PLACEHOLDER_NUM_MAX],
                             const char **why)
 {
-    enum kind { K_TIME, K_ISS, K_AUD, K_SSRF, K_JWK, K_EDGE_OK, K_EDGE_BAD };
+    enum kind { K_TIME, K_ISS, K_AUD, K_SSRF, K_JWK, K_EDGE_OK, K_EDGE_BAD, K_MARKER };
     static const struct {
         const char *name;
         enum kind kind;
@@ -100,6 +100,7 @@ const char *gc__placeholder(const struct gc_material *m, const char *name, size_
         {"LEEWAY_EDGE_BAD", K_EDGE_BAD, 0},
         {"SSRF_URL", K_SSRF, 0},
         {"ATTACKER_JWK", K_JWK, 0},
+        {"EXEC_MARKER", K_MARKER, 0},
     };
     *why = "unknown placeholder";
     for (size_t i = 0; i < sizeof(TABLE) / sizeof(TABLE[0]); i++) {
@@ -116,6 +117,9 @@ const char *gc__placeholder(const struct gc_material *m, const char *name, size_
             return ssrf_url;
         case K_JWK:
             return m->attacker_jwk;
+        case K_MARKER:
+            *why = "no exec marker path set";
+            return m->exec_marker[0] != '\0' ? m->exec_marker : NULL;
         /* Network cases cannot pin the exact second: the target checks the
          * token a little after it was signed. So the edge cases sit
          * GC_LEEWAY_MARGIN_S inside and outside the leeway; the exact-second
@@ -133,6 +137,15 @@ const char *gc__placeholder(const struct gc_material *m, const char *name, size_
         return num;
     }
     return NULL;
+}
+
+int gc_material_set_exec_marker(struct gc_material *m, const char *path)
+{
+    if (m == NULL || path == NULL || (path[0] != '\0' && path[0] != '/') ||
+        strlen(path) >= sizeof(m->exec_marker))
+        return -1;
+    memcpy(m->exec_marker, path, strlen(path) + 1);
+    return 0;
 }
 
 /* Template → text, every ${NAME} replaced by its raw value (no JSON quoting:

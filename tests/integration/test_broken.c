@@ -35,6 +35,8 @@ extern char **environ;
 #define BT_CMD_MAX (PATH_MAX + 16)
 #define BT_SCRIPT GC_SOURCE_DIR "/tests/broken-target/broken.js"
 #define BT_MANIFEST GC_SOURCE_DIR "/tests/broken-target/manifest.json"
+#define BT_MARKER_PREFIX "run.marker."
+#define BT_MARKER_CASES 6 /* run.marker.* cases in the catalogue */
 
 /* State of the one run every test reads (made once, in the parent). */
 static char g_tmp[BT_ROOT_MAX];
@@ -249,6 +251,46 @@ START_TEST(each_planted_mistake_is_caught_by_its_oracle)
 }
 END_TEST
 
+/* Secondary unsafe-exec evidence that needs no supervisor: with
+ * --no-supervise there are no exec events, yet every run.marker.* argument
+ * reaches broken.js's shell, which creates the exec marker file; each case
+ * must be an unsafe-exec finding whose evidence is the marker. */
+START_TEST(exec_marker_catches_the_shell_without_a_supervisor)
+{
+    char run[PATH_MAX], cmd[BT_CMD_MAX];
+    ck_assert_int_eq(path_join(run, sizeof(run), g_tmp, "marker-run"), 0);
+    snprintf(cmd, sizeof(cmd), "node %s", BT_SCRIPT);
+    char *argv[BT_MAX_ARGS] = {GC_GATECRASH_BIN, "run", BT_MARKER_PREFIX, "--no-supervise",
+                               "--target-cmd", cmd, "--manifest", BT_MANIFEST, "--out", run,
+                               "--reports", g_tmp, "--quiet", NULL};
+    char *out = NULL, *err = NULL;
+    int rc = run_tool(argv, "marker", BT_RUN_TIMEOUT_MS, &out, &err);
+    ck_assert_msg(rc == 1, "exit %d\nstdout:\n%s\nstderr:\n%s", rc, out ? out : "", err ? err : "");
+    char p[PATH_MAX];
+    ck_assert_int_eq(path_join(p, sizeof(p), run, "summary.json"), 0);
+    json_error_t je;
+    json_t *sum = json_load_file(p, 0, &je);
+    ck_assert_msg(sum != NULL, "%s: %s", p, je.text);
+    size_t i, marker_findings = 0;
+    json_t *f;
+    json_array_foreach(json_object_get(sum, "findings"), i, f)
+    {
+        const char *o = json_string_value(json_object_get(f, "oracle"));
+        const char *c = json_string_value(json_object_get(f, "case"));
+        const char *ev = json_string_value(json_object_get(f, "evidence"));
+        ck_assert_msg(c != NULL && strncmp(c, BT_MARKER_PREFIX, strlen(BT_MARKER_PREFIX)) == 0,
+                      "finding on %s", c ? c : "?");
+        if (o != NULL && strcmp(o, "unsafe-exec") == 0 && ev != NULL && strstr(ev, "marker file"))
+            marker_findings++;
+    }
+    ck_assert_msg(marker_findings == BT_MARKER_CASES, "%zu marker findings (want %d)\nstdout:\n%s",
+                  marker_findings, BT_MARKER_CASES, out ? out : "");
+    json_decref(sum);
+    free(out);
+    free(err);
+}
+END_TEST
+
 /* One finding per oracle, re-run three times against a fresh broken.js. */
 START_TEST(one_finding_of_each_oracle_replays_as_reproduced)
 {
@@ -407,6 +449,7 @@ static Suite *broken_suite(void)
     tcase_add_test(tc, each_planted_mistake_is_caught_by_its_oracle);
     tcase_add_test(tc, one_finding_of_each_oracle_replays_as_reproduced);
     tcase_add_test(tc, finding_replayed_against_clean_gatekeeper_is_fixed);
+    tcase_add_test(tc, exec_marker_catches_the_shell_without_a_supervisor);
     tcase_add_test(tc, missing_or_corrupt_case_json_is_exit_2);
     tcase_add_test(tc, replay_usage_errors_and_help);
     suite_add_tcase(s, tc);
