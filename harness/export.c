@@ -25,6 +25,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "util.h"
 #include "case.h"
 #include "case_json.h"
 #include "cli.h"
@@ -45,17 +46,6 @@
 #define EXPORT_MAX_REGRESSION 4096           /* regression case files */
 #define EXPORT_JSON_FLAGS (JSON_INDENT(2) | JSON_ENSURE_ASCII)
 #define EXPORT_ERR_MAX 512
-
-static void ex_err(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void ex_err(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err == NULL || cap == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
 
 /* --- where each client credential comes from ------------------------------------------ */
 
@@ -248,7 +238,7 @@ static json_t *case_vector(const struct gc_case *c, char *err, size_t cap)
 {
     json_t *o = gc_case_json(c);
     if (o == NULL) {
-        ex_err(err, cap, "%s: out of memory", c->id);
+        gc_errf(err, cap, "%s: out of memory", c->id);
         return NULL;
     }
     size_t n_hdr = 0;
@@ -258,7 +248,7 @@ static json_t *case_vector(const struct gc_case *c, char *err, size_t cap)
      * breaks that needs a byte encoding here first. */
     if (json_object_get(o, "target_hex") != NULL || json_object_get(o, "second_target_hex") != NULL ||
         json_array_size(json_object_get(o, "headers")) != n_hdr) {
-        ex_err(err, cap, "%s: target or header is not UTF-8", c->id);
+        gc_errf(err, cap, "%s: target or header is not UTF-8", c->id);
         json_decref(o);
         return NULL;
     }
@@ -270,7 +260,7 @@ static json_t *case_vector(const struct gc_case *c, char *err, size_t cap)
         json_object_set_new(o, "method", json_string("GET"));
     if ((unsigned)c->cert >= GC_CERT_COUNT ||
         (ORIGINS[c->cert].cert == NULL) == (ORIGINS[c->cert].derived == NULL)) {
-        ex_err(err, cap, "%s: certificate kind %d has no origin in export.c", c->id, (int)c->cert);
+        gc_errf(err, cap, "%s: certificate kind %d has no origin in export.c", c->id, (int)c->cert);
         json_decref(o);
         return NULL;
     }
@@ -294,7 +284,7 @@ static json_t *regression_cases(const char *dir, size_t *n_out, char *err, size_
     struct gc_fuzz_cases *fc = NULL;
     char lerr[EXPORT_ERR_MAX];
     if (gc_fuzz_cases_load(dir, &fc, lerr, sizeof(lerr)) != 0) {
-        ex_err(err, cap, "regression cases: %s", lerr);
+        gc_errf(err, cap, "regression cases: %s", lerr);
         json_decref(arr);
         return NULL;
     }
@@ -806,11 +796,11 @@ static int write_out(const char *dir, const char *name, const char *data, size_t
 {
     char path[4096];
     if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
-        ex_err(err, cap, "%s/%s: path too long", dir, name);
+        gc_errf(err, cap, "%s/%s: path too long", dir, name);
         return -1;
     }
     if (gc_write_file_atomic(path, data, len, EXPORT_FILE_MODE) != 0) {
-        ex_err(err, cap, "%s: %s", path, strerror(errno));
+        gc_errf(err, cap, "%s: %s", path, strerror(errno));
         return -1;
     }
     return 0;
@@ -850,9 +840,9 @@ int gc_export_write(const struct gc_export_opts *o, size_t *n_cases, char *err, 
     json_decref(schema);
     int rc = -1;
     if (t_cases == NULL || t_schema == NULL || t_readme == NULL)
-        ex_err(err, err_cap, "out of memory");
+        gc_errf(err, err_cap, "out of memory");
     else if (mkdir_parents(out) != 0)
-        ex_err(err, err_cap, "%s: %s", out, strerror(errno));
+        gc_errf(err, err_cap, "%s: %s", out, strerror(errno));
     else if (write_out(out, GC_EXPORT_SCHEMA_FILE, t_schema, l_schema, err, err_cap) == 0 &&
              write_out(out, GC_EXPORT_README_FILE, t_readme, l_readme, err, err_cap) == 0 &&
              write_out(out, GC_EXPORT_CASES_FILE, t_cases, l_cases, err, err_cap) == 0)

@@ -6,6 +6,7 @@
  * open (an empty path segment, a malformed forwarding header from the trusted
  * proxy, a token that names a jku), the model answers "unknown" and the case
  * is judged by the model-free oracles only. */
+#include "util.h"
 #include "mutate.h"
 
 #include <stdarg.h>
@@ -26,17 +27,6 @@
 #define MUT_HEX_LOWER "0123456789abcdef"
 #define MUT_LOOPBACK "127.0.0.1"
 #define MUT_PROXY_ID "spiffe://gatecrash.test/proxy"
-
-static void mut_err(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void mut_err(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err == NULL || cap == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
 
 static const char *const KIND_NAMES[] = {
 #define GC_MUT_NAME(e, name) name,
@@ -1072,7 +1062,7 @@ int gc_mut_materialize(const struct gc_mut_entry *e, const struct gc_case *base,
     if (base == NULL)
         base = gc_mut_find_base(e->base);
     if (base == NULL || !gc_mut_base_ok(base)) {
-        mut_err(err, err_cap, "base case %s: not in the catalogue or not a plain GET", e->base);
+        gc_errf(err, err_cap, "base case %s: not in the catalogue or not a plain GET", e->base);
         return -1;
     }
     struct state s = {.cert = base->cert, .frame = -1, .base_token = base->token.header != NULL};
@@ -1092,7 +1082,7 @@ int gc_mut_materialize(const struct gc_mut_entry *e, const struct gc_case *base,
     }
     if (oom) {
         state_free(&s);
-        mut_err(err, err_cap, "out of memory");
+        gc_errf(err, err_cap, "out of memory");
         return -1;
     }
     int force_deny = 0;
@@ -1194,7 +1184,7 @@ int gc_mut_materialize(const struct gc_mut_entry *e, const struct gc_case *base,
 oom:
     state_free(&s);
     gc_mut_case_free(out);
-    mut_err(err, err_cap, "out of memory");
+    gc_errf(err, err_cap, "out of memory");
     return -1;
 }
 
@@ -1367,11 +1357,11 @@ int gc_mut_entry_from_json(const json_t *j, struct gc_mut_entry *e, char *err, s
     json_t *ops = json_object_get(j, "ops");
     if (!json_is_integer(fmt) || json_integer_value(fmt) != 1 || base == NULL ||
         !json_is_array(ops)) {
-        mut_err(err, err_cap, "want {\"format\":1,\"base\":\"<case id>\",\"ops\":[...]}");
+        gc_errf(err, err_cap, "want {\"format\":1,\"base\":\"<case id>\",\"ops\":[...]}");
         return -1;
     }
     if (strlen(base) >= sizeof(e->base) || json_array_size(ops) > GC_MUT_MAX_OPS) {
-        mut_err(err, err_cap, "base id too long or more than %d ops", GC_MUT_MAX_OPS);
+        gc_errf(err, err_cap, "base id too long or more than %d ops", GC_MUT_MAX_OPS);
         return -1;
     }
     snprintf(e->base, sizeof(e->base), "%s", base);
@@ -1387,7 +1377,7 @@ int gc_mut_entry_from_json(const json_t *j, struct gc_mut_entry *e, char *err, s
         struct gc_mut_op *op = &e->ops[i];
         if (k == GC_MUT_KIND_COUNT || get_u32(o, "a", &op->a) || get_u32(o, "b", &op->b) ||
             get_u32(o, "c", &op->c)) {
-            mut_err(err, err_cap, "ops[%zu]: unknown op or bad parameter", i);
+            gc_errf(err, err_cap, "ops[%zu]: unknown op or bad parameter", i);
             gc_mut_entry_free(e);
             return -1;
         }
@@ -1398,7 +1388,7 @@ int gc_mut_entry_from_json(const json_t *j, struct gc_mut_entry *e, char *err, s
         const char *hex = json_string_value(json_object_get(o, "hex"));
         size_t hl = hex != NULL ? strlen(hex) : 1;
         if (hl % 2 != 0 || hl / 2 > GC_MUT_MAX_BYTES) {
-            mut_err(err, err_cap, "ops[%zu]: \"hex\" must be an even-length hex string", i);
+            gc_errf(err, err_cap, "ops[%zu]: \"hex\" must be an even-length hex string", i);
             gc_mut_entry_free(e);
             return -1;
         }
@@ -1407,14 +1397,14 @@ int gc_mut_entry_from_json(const json_t *j, struct gc_mut_entry *e, char *err, s
         for (size_t q = 0; op->bytes != NULL && q < op->len; q++) {
             int h = hexval((unsigned char)hex[2 * q]), l = hexval((unsigned char)hex[2 * q + 1]);
             if (h < 0 || l < 0) {
-                mut_err(err, err_cap, "ops[%zu]: bad hex digit", i);
+                gc_errf(err, err_cap, "ops[%zu]: bad hex digit", i);
                 gc_mut_entry_free(e);
                 return -1;
             }
             op->bytes[q] = (uint8_t)(h << 4 | l);
         }
         if (op->bytes == NULL) {
-            mut_err(err, err_cap, "out of memory");
+            gc_errf(err, err_cap, "out of memory");
             gc_mut_entry_free(e);
             return -1;
         }

@@ -25,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "util.h"
 #include "cli.h"
 #include "result.h"
 #include "runner.h"
@@ -92,15 +93,6 @@ static void replay_usage(FILE *out)
 }
 
 /* Error text into a caller's buffer; truncation is acceptable for a message. */
-static void failf(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void failf(char *err, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
-
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
     char *end = NULL;
@@ -117,7 +109,7 @@ static const char *need_str(json_t *obj, const char *where, const char *key, cha
 {
     const char *s = json_string_value(json_object_get(obj, key));
     if (s == NULL || s[0] == '\0')
-        failf(err, cap, "%s: \"%s\" missing, empty or not a string", where, key);
+        gc_errf(err, cap, "%s: \"%s\" missing, empty or not a string", where, key);
     return s != NULL && s[0] != '\0' ? s : NULL;
 }
 
@@ -142,7 +134,7 @@ static int parse_target(json_t *t, const char *path, struct replay_spec *sp, cha
     char where[PATH_MAX + 16];
     snprintf(where, sizeof(where), "%s: target", path);
     if (!json_is_object(t)) {
-        failf(err, cap, "%s: \"target\" missing or not an object", path);
+        gc_errf(err, cap, "%s: \"target\" missing or not an object", path);
         return -1;
     }
     const char *mode = need_str(t, where, "mode", err, cap);
@@ -159,7 +151,7 @@ static int parse_target(json_t *t, const char *path, struct replay_spec *sp, cha
         return sp->url != NULL ? 0 : -1;
     }
     if (strcmp(mode, "embedded") != 0) {
-        failf(err, cap, "%s: mode \"%s\": want embedded, cmd or url", where, mode);
+        gc_errf(err, cap, "%s: mode \"%s\": want embedded, cmd or url", where, mode);
         return -1;
     }
     sp->mode = GC_TARGET_EMBEDDED;
@@ -169,7 +161,7 @@ static int parse_target(json_t *t, const char *path, struct replay_spec *sp, cha
     if (args == NULL)
         return 0;
     if (!json_is_array(args) || json_array_size(args) > GC_RUN_MAX_TARGET_ARGS) {
-        failf(err, cap, "%s: gatekeeper_args: want an array of at most %d strings", where,
+        gc_errf(err, cap, "%s: gatekeeper_args: want an array of at most %d strings", where,
                  GC_RUN_MAX_TARGET_ARGS);
         return -1;
     }
@@ -178,7 +170,7 @@ static int parse_target(json_t *t, const char *path, struct replay_spec *sp, cha
     json_array_foreach(args, i, v)
     {
         if (!json_is_string(v)) {
-            failf(err, cap, "%s: gatekeeper_args[%zu]: not a string", where, i);
+            gc_errf(err, cap, "%s: gatekeeper_args[%zu]: not a string", where, i);
             return -1;
         }
         sp->gatekeeper_args[sp->n_gatekeeper_args++] = json_string_value(v);
@@ -193,34 +185,34 @@ static int load_spec(const char *dir, json_t **root, struct replay_spec *sp, cha
     memset(sp, 0, sizeof(*sp));
     *root = NULL;
     if (snprintf(path, sizeof(path), "%s/case.json", dir) >= (int)sizeof(path)) {
-        failf(err, cap, "%s: path too long", dir);
+        gc_errf(err, cap, "%s: path too long", dir);
         return -1;
     }
     struct stat st;
     if (stat(path, &st) != 0) {
-        failf(err, cap, "%s: %s (is %s a reproducer folder, findings/<id>/ of a run?)", path,
+        gc_errf(err, cap, "%s: %s (is %s a reproducer folder, findings/<id>/ of a run?)", path,
                  strerror(errno), dir);
         return -1;
     }
     if (!S_ISREG(st.st_mode) || (uintmax_t)st.st_size > REPLAY_MAX_CASE_JSON) {
-        failf(err, cap, "%s: corrupt case.json: not a regular file of at most %u bytes", path,
+        gc_errf(err, cap, "%s: corrupt case.json: not a regular file of at most %u bytes", path,
                  REPLAY_MAX_CASE_JSON);
         return -1;
     }
     json_error_t je;
     json_t *r = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (r == NULL) {
-        failf(err, cap, "%s:%d: corrupt case.json: %s", path, je.line, je.text);
+        gc_errf(err, cap, "%s:%d: corrupt case.json: %s", path, je.line, je.text);
         return -1;
     }
     *root = r;
     if (!json_is_object(r)) {
-        failf(err, cap, "%s: corrupt case.json: not a JSON object", path);
+        gc_errf(err, cap, "%s: corrupt case.json: not a JSON object", path);
         return -1;
     }
     json_t *fmt = json_object_get(r, "format");
     if (!json_is_integer(fmt) || json_integer_value(fmt) != REPLAY_CASE_FORMAT) {
-        failf(err, cap, "%s: \"format\" is not %d (written by another gatecrash version?)", path,
+        gc_errf(err, cap, "%s: \"format\" is not %d (written by another gatecrash version?)", path,
                  REPLAY_CASE_FORMAT);
         return -1;
     }
@@ -230,7 +222,7 @@ static int load_spec(const char *dir, json_t **root, struct replay_spec *sp, cha
         (sp->fixtures_dir = need_str(r, path, "fixtures_dir", err, cap)) == NULL)
         return -1;
     if (!is_finding_id(sp->finding_id)) {
-        failf(err, cap, "%s: finding_id \"%s\": want %d lowercase hex digits", path,
+        gc_errf(err, cap, "%s: finding_id \"%s\": want %d lowercase hex digits", path,
                  sp->finding_id, GC_FINDING_ID_LEN);
         return -1;
     }
@@ -242,7 +234,7 @@ static int load_spec(const char *dir, json_t **root, struct replay_spec *sp, cha
         errno = 0;
         unsigned long long v = strtoull(seed, &end, 10);
         if (errno != 0 || end == seed || *end != '\0' || seed[0] == '-') {
-            failf(err, cap, "%s: seed \"%s\": want a decimal integer", path, seed);
+            gc_errf(err, cap, "%s: seed \"%s\": want a decimal integer", path, seed);
             return -1;
         }
         sp->seed = (uint64_t)v;

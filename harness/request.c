@@ -1,6 +1,7 @@
 /* harness/request.c: a case → the exact request bytes (RFC 9112 §3: request
  * line, header fields, empty line), its token, and the secrets the leak oracle
  * must look for. */
+#include "util.h"
 #include "build_internal.h"
 
 #include <stdarg.h>
@@ -14,18 +15,6 @@
 #define REQ_HOST_FMT "localhost:%u"
 #define REQ_HOST_MAX 32
 #define REQ_RUN_PREFIX "/run?arg="
-
-static void req_err(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void req_err(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err == NULL || cap == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
 
 struct rbuf {
     uint8_t *p;
@@ -247,7 +236,7 @@ static int build_first(struct rbuf *b, const struct gc_case *c, const struct req
         size_t need = gc_pct_encode((const uint8_t *)v->run_arg, n, NULL, 0);
         char *enc = need < REQ_MAX ? malloc(need + 1) : NULL;
         if (enc == NULL) {
-            req_err(err, err_cap, "run_arg too long to encode");
+            gc_errf(err, err_cap, "run_arg too long to encode");
             return -1;
         }
         gc_pct_encode((const uint8_t *)v->run_arg, n, enc, need + 1);
@@ -257,7 +246,7 @@ static int build_first(struct rbuf *b, const struct gc_case *c, const struct req
     } else if (c->target != NULL) {
         rb_str(b, c->target);
     } else {
-        req_err(err, err_cap, "case has neither target, run_arg nor raw");
+        gc_errf(err, err_cap, "case has neither target, run_arg nor raw");
         return -1;
     }
     rb_str(b, " HTTP/1.1\r\n");
@@ -294,7 +283,7 @@ int gc_build_case(struct gc_material *m, const struct gc_case *c, int64_t now, u
     if (err && err_cap)
         err[0] = '\0';
     if (m == NULL || c == NULL) {
-        req_err(err, err_cap, "no material or case");
+        gc_errf(err, err_cap, "no material or case");
         return -1;
     }
     if (c->action == GC_ACT_POSTURE)
@@ -306,12 +295,12 @@ int gc_build_case(struct gc_material *m, const struct gc_case *c, int64_t now, u
         if (out->token == NULL)
             goto fail;
         if (add_token_secret(out) != 0) {
-            req_err(err, err_cap, "out of memory");
+            gc_errf(err, err_cap, "out of memory");
             goto fail;
         }
     }
     if (c->run_arg != NULL && subst_run_arg(m, c, out) != 0) {
-        req_err(err, err_cap, "run_arg: out of memory or over %d bytes", REQ_MAX);
+        gc_errf(err, err_cap, "run_arg: out of memory or over %d bytes", REQ_MAX);
         goto fail;
     }
     struct req_vars v = {.m = m,
@@ -331,7 +320,7 @@ int gc_build_case(struct gc_material *m, const struct gc_case *c, int64_t now, u
     }
     if (b.failed || b.len == 0) {
         free(b.p);
-        req_err(err, err_cap, "request empty, over %d bytes or out of memory", REQ_MAX);
+        gc_errf(err, err_cap, "request empty, over %d bytes or out of memory", REQ_MAX);
         goto fail;
     }
     out->req[0] = b.p;
@@ -340,7 +329,7 @@ int gc_build_case(struct gc_material *m, const struct gc_case *c, int64_t now, u
     out->n_req = 1;
     if (c->action == GC_ACT_PIPELINE) {
         if (c->second_target == NULL) {
-            req_err(err, err_cap, "pipelined case without second_target");
+            gc_errf(err, err_cap, "pipelined case without second_target");
             goto fail;
         }
         /* Second request: bare GET, no credentials of its own (identity must
@@ -353,7 +342,7 @@ int gc_build_case(struct gc_material *m, const struct gc_case *c, int64_t now, u
         rb_str(&s, "Connection: keep-alive\r\n\r\n");
         if (s.failed) {
             free(s.p);
-            req_err(err, err_cap, "second request: out of memory or too long");
+            gc_errf(err, err_cap, "second request: out of memory or too long");
             goto fail;
         }
         out->req[1] = s.p;

@@ -1,6 +1,7 @@
 /* harness/ssrf_listener.c: loopback canary listener for the ssrf oracle
  * (see ssrf_listener.h). It never answers: a fetch that reaches it is the
  * finding, whatever the target does next. */
+#include "util.h"
 #include "ssrf_listener.h"
 
 #include <arpa/inet.h>
@@ -36,17 +37,6 @@ struct gc_ssrf_listener {
     struct gc_ssrf_hit hits[GC_SSRF_MAX_HITS];
     struct timespec t0;
 };
-
-static void fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err == NULL || cap == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
 
 static double ms_since(const struct timespec *t0)
 {
@@ -138,7 +128,7 @@ int gc_ssrf_listener_start(struct gc_ssrf_listener **out, char *err, size_t cap)
 {
     struct gc_ssrf_listener *l = calloc(1, sizeof *l);
     if (l == NULL) {
-        fail(err, cap, "ssrf listener: out of memory");
+        gc_errf(err, cap, "ssrf listener: out of memory");
         return -1;
     }
     l->fd = l->wake_fd = -1;
@@ -159,7 +149,7 @@ int gc_ssrf_listener_start(struct gc_ssrf_listener **out, char *err, size_t cap)
     if (l->fd < 0 || bind(l->fd, (struct sockaddr *)&a, sizeof a) != 0 ||
         listen(l->fd, SSRF_BACKLOG) != 0 || getsockname(l->fd, (struct sockaddr *)&a, &al) != 0 ||
         (l->wake_fd = eventfd(0, EFD_CLOEXEC)) < 0) {
-        fail(err, cap, "ssrf listener: %s", strerror(errno));
+        gc_errf(err, cap, "ssrf listener: %s", strerror(errno));
         gc_ssrf_listener_stop(l);
         return -1;
     }
@@ -167,7 +157,7 @@ int gc_ssrf_listener_start(struct gc_ssrf_listener **out, char *err, size_t cap)
     snprintf(l->url, sizeof l->url, "http://127.0.0.1:%d%s", l->port, GC_SSRF_URL_PATH);
     snprintf(l->addr, sizeof l->addr, "127.0.0.1:%d", l->port);
     if (pthread_create(&l->th, NULL, accept_main, l) != 0) {
-        fail(err, cap, "ssrf listener: thread");
+        gc_errf(err, cap, "ssrf listener: thread");
         gc_ssrf_listener_stop(l);
         return -1;
     }

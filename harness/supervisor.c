@@ -10,6 +10,7 @@
  *  - output: drains the stdout+stderr pipe (the target never blocks on a full
  *    pipe), keeps the log, scans lines for sanitizer reports and the
  *    "listening on 127.0.0.1:PORT" readiness line. */
+#include "util.h"
 #include "supervisor.h"
 
 #include <arpa/inet.h>
@@ -167,17 +168,6 @@ struct gc_target {
 };
 
 static void count_unreadable(struct gc_target *t);
-
-static void fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err == NULL || cap == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
 
 static double ms_since(const struct timespec *t0)
 {
@@ -1101,12 +1091,12 @@ static int wait_ready(struct gc_target *t, char *err, size_t cap)
             char how[64], tail[200];
             describe_status(st, how, sizeof how);
             log_tail(t, tail, sizeof tail);
-            fail(err, cap, "target exited before it was ready (%s)%s%s", how,
+            gc_errf(err, cap, "target exited before it was ready (%s)%s%s", how,
                  tail[0] != '\0' ? ": " : "", tail);
             return -1;
         }
         if (past(&dl)) {
-            fail(err, cap, "target not ready after %d ms (%s)", t->ready_ms,
+            gc_errf(err, cap, "target not ready after %d ms (%s)", t->ready_ms,
                  t->opt_port > 0 ? "port does not accept" : "no \"listening on\" line");
             return -1;
         }
@@ -1192,13 +1182,13 @@ static int start_run(struct gc_target *t, char *err, size_t cap)
     if (envp == NULL || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0 ||
         pipe2(op, O_CLOEXEC) != 0 || (devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0 ||
         (t->wake_fd = eventfd(0, EFD_CLOEXEC)) < 0) {
-        fail(err, cap, "launch: setup: %s", strerror(errno));
+        gc_errf(err, cap, "launch: setup: %s", strerror(errno));
         goto fail_early;
     }
     if (t->log_partial != NULL) {
         t->log_fd = open(t->log_partial, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         if (t->log_fd < 0) {
-            fail(err, cap, "launch: log %s: %s", t->log_partial, strerror(errno));
+            gc_errf(err, cap, "launch: log %s: %s", t->log_partial, strerror(errno));
             goto fail_early;
         }
     }
@@ -1206,7 +1196,7 @@ static int start_run(struct gc_target *t, char *err, size_t cap)
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
-        fail(err, cap, "launch: fork: %s", strerror(errno));
+        gc_errf(err, cap, "launch: fork: %s", strerror(errno));
         goto fail_early;
     }
     if (pid == 0)
@@ -1226,14 +1216,14 @@ static int start_run(struct gc_target *t, char *err, size_t cap)
     t->have_out = pthread_create(&t->th_out, NULL, out_main, t) == 0;
     t->have_wait = pthread_create(&t->th_wait, NULL, wait_main, t) == 0;
     if (!t->have_out || !t->have_wait) {
-        fail(err, cap, "launch: threads: %s", strerror(errno));
+        gc_errf(err, cap, "launch: threads: %s", strerror(errno));
         goto fail_run;
     }
 
     struct child_msg m = {0, 0, 0};
     int lfd = -1;
     if (recv_msg(sp[0], &m, &lfd, SUP_HANDSHAKE_MS) != 1) {
-        fail(err, cap, "launch: no word from the child");
+        gc_errf(err, cap, "launch: no word from the child");
         goto fail_run;
     }
     t->nnp_by_launcher |= m.nnp;
@@ -1242,7 +1232,7 @@ static int start_run(struct gc_target *t, char *err, size_t cap)
         t->supervised = 1;
         t->have_notify = pthread_create(&t->th_notify, NULL, notify_main, t) == 0;
         if (!t->have_notify) {
-            fail(err, cap, "launch: notify thread: %s", strerror(errno));
+            gc_errf(err, cap, "launch: notify thread: %s", strerror(errno));
             goto fail_run;
         }
     } else if (t->supervise && t->reason[0] == '\0') {
@@ -1256,9 +1246,9 @@ static int start_run(struct gc_target *t, char *err, size_t cap)
     int r = recv_msg(sp[0], &m, NULL, t->ready_ms);
     if (r != 0) {
         if (r > 0)
-            fail(err, cap, "launch: execve %s: %s", t->exe, strerror(m.exec_errno));
+            gc_errf(err, cap, "launch: execve %s: %s", t->exe, strerror(m.exec_errno));
         else
-            fail(err, cap, "launch: execve %s did not complete", t->exe);
+            gc_errf(err, cap, "launch: execve %s did not complete", t->exe);
         goto fail_run;
     }
     close(sp[0]);
@@ -1315,16 +1305,16 @@ int gc_target_launch(const struct gc_launch_opts *o, struct gc_target **out, cha
                      size_t cap)
 {
     if (o == NULL || out == NULL || o->argv == NULL || o->argv[0] == NULL) {
-        fail(err, cap, "launch: no command");
+        gc_errf(err, cap, "launch: no command");
         return -1;
     }
     if (o->port < GC_SUP_PORT_NONE || o->port > SUP_MAX_PORT || o->ready_timeout_ms < 0) {
-        fail(err, cap, "launch: bad port or timeout");
+        gc_errf(err, cap, "launch: bad port or timeout");
         return -1;
     }
     struct gc_target *t = calloc(1, sizeof *t);
     if (t == NULL) {
-        fail(err, cap, "launch: out of memory");
+        gc_errf(err, cap, "launch: out of memory");
         return -1;
     }
     pthread_mutex_init(&t->mu, NULL);
@@ -1342,13 +1332,13 @@ int gc_target_launch(const struct gc_launch_opts *o, struct gc_target **out, cha
     t->env_extra = dup_strv(o->env, GC_SUP_MAX_ENV, NULL);
     t->ring = calloc(GC_SUP_MAX_EVENTS, sizeof *t->ring);
     if (t->argv == NULL || t->env_extra == NULL || t->ring == NULL) {
-        fail(err, cap, "launch: too many arguments/environment entries, or out of memory");
+        gc_errf(err, cap, "launch: too many arguments/environment entries, or out of memory");
         target_destroy(t);
         return -1;
     }
     t->exe = resolve_exe(t->argv[0]);
     if (t->exe == NULL) {
-        fail(err, cap, "launch: %s: not found in PATH", t->argv[0]);
+        gc_errf(err, cap, "launch: %s: not found in PATH", t->argv[0]);
         target_destroy(t);
         return -1;
     }
@@ -1359,7 +1349,7 @@ int gc_target_launch(const struct gc_launch_opts *o, struct gc_target **out, cha
                                                   : NULL;
         t->cwd = why == NULL ? strdup(o->cwd) : NULL;
         if (t->cwd == NULL) {
-            fail(err, cap, "launch: working directory %s: %s", o->cwd,
+            gc_errf(err, cap, "launch: working directory %s: %s", o->cwd,
                  why != NULL ? why : "out of memory");
             target_destroy(t);
             return -1;
@@ -1370,7 +1360,7 @@ int gc_target_launch(const struct gc_launch_opts *o, struct gc_target **out, cha
         t->log_path = strdup(o->log_path);
         t->log_partial = malloc(n);
         if (t->log_path == NULL || t->log_partial == NULL) {
-            fail(err, cap, "launch: out of memory");
+            gc_errf(err, cap, "launch: out of memory");
             target_destroy(t);
             return -1;
         }
@@ -1378,7 +1368,7 @@ int gc_target_launch(const struct gc_launch_opts *o, struct gc_target **out, cha
         /* A fresh log per launch; restarts append to it. */
         int fd = open(t->log_partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (fd < 0) {
-            fail(err, cap, "launch: log %s: %s", t->log_partial, strerror(errno));
+            gc_errf(err, cap, "launch: log %s: %s", t->log_partial, strerror(errno));
             target_destroy(t);
             return -1;
         }
@@ -1482,12 +1472,12 @@ int gc_target_stop(struct gc_target *t)
 int gc_target_restart(struct gc_target *t, char *err, size_t cap)
 {
     if (t == NULL) {
-        fail(err, cap, "restart: no target");
+        gc_errf(err, cap, "restart: no target");
         return -1;
     }
     gc_target_stop(t);
     if (t->log_path != NULL && rename(t->log_path, t->log_partial) != 0 && errno != ENOENT) {
-        fail(err, cap, "restart: log: %s", strerror(errno));
+        gc_errf(err, cap, "restart: log: %s", strerror(errno));
         return -1;
     }
     return start_run(t, err, cap);

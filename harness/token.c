@@ -2,6 +2,7 @@
  * harness's own signer (jose.c) with the key the recipe names, then damaged
  * exactly as its mutation says. The expected verdict of every case rests on
  * this file doing what the recipe says and nothing more. */
+#include "util.h"
 #include "build_internal.h"
 
 #include <inttypes.h>
@@ -29,18 +30,6 @@
 #define TOK_EXTRA_SEGMENT ".x"
 #define TOK_ES256_COORD 32
 #define TOK_ES384_COORD 48
-
-static void tok_err(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void tok_err(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err == NULL || cap == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
 
 /* --- a growable string with a hard cap ------------------------------------------ */
 
@@ -164,7 +153,7 @@ static char *substitute(const struct gc_material *m, const char *tpl, int64_t no
         }
         const char *end = strchr(start + 2, '}');
         if (end == NULL) {
-            tok_err(err, err_cap, "unterminated placeholder in template: %.40s", start);
+            gc_errf(err, err_cap, "unterminated placeholder in template: %.40s", start);
             free(b.p);
             return NULL;
         }
@@ -173,7 +162,7 @@ static char *substitute(const struct gc_material *m, const char *tpl, int64_t no
         const char *v =
             gc__placeholder(m, start + 2, (size_t)(end - start - 2), now, ssrf_url, num, &why);
         if (v == NULL) {
-            tok_err(err, err_cap, "%s: %.*s", why, (int)(end - start + 1), start);
+            gc_errf(err, err_cap, "%s: %.*s", why, (int)(end - start + 1), start);
             free(b.p);
             return NULL;
         }
@@ -181,7 +170,7 @@ static char *substitute(const struct gc_material *m, const char *tpl, int64_t no
         p = end + 1;
     }
     if (!ok) {
-        tok_err(err, err_cap, "template too long (over %d bytes)", TOK_MAX_JSON);
+        gc_errf(err, err_cap, "template too long (over %d bytes)", TOK_MAX_JSON);
         free(b.p);
         return NULL;
     }
@@ -243,7 +232,7 @@ static int pick_key(const struct gc_material *m, const struct gc_token_recipe *r
         return 0;
     }
     if (alg == NULL) {
-        tok_err(err, err_cap, "recipe signs with a key but names no sign_alg");
+        gc_errf(err, err_cap, "recipe signs with a key but names no sign_alg");
         return -1;
     }
     enum tok_fam f = alg_family(alg);
@@ -291,11 +280,11 @@ static int pick_key(const struct gc_material *m, const struct gc_token_recipe *r
         break;
     }
     if (r->key >= GC_KEY_RSA_PUB_PEM_AS_HMAC && f != FAM_HS) {
-        tok_err(err, err_cap, "key confusion recipes sign with HS*, not %s", alg);
+        gc_errf(err, err_cap, "key confusion recipes sign with HS*, not %s", alg);
         return -1;
     }
     if (k->pkey == NULL && k->secret == NULL) {
-        tok_err(err, err_cap, "no %s key for sign_alg %s",
+        gc_errf(err, err_cap, "no %s key for sign_alg %s",
                 r->key == GC_KEY_FIXTURE ? "fixture" : "attacker", alg);
         return -1;
     }
@@ -392,7 +381,7 @@ static char *mutate(const char *tok, const struct gc_token_recipe *r, char *err,
     struct segs g = {0};
     if (split(tok, &g) != 0) {
         segs_free(&g);
-        tok_err(err, err_cap, "signer output is not compact JWS");
+        gc_errf(err, err_cap, "signer output is not compact JWS");
         return NULL;
     }
     char *out = NULL, *sig = NULL;
@@ -431,7 +420,7 @@ static char *mutate(const char *tok, const struct gc_token_recipe *r, char *err,
         sig = der_ecdsa(g.s);
         out = sig ? join3(g.h, ".", g.p, ".", sig, "") : NULL;
         if (sig == NULL)
-            tok_err(err, err_cap, "DER_ECDSA needs an ES256/ES384 signature");
+            gc_errf(err, err_cap, "DER_ECDSA needs an ES256/ES384 signature");
         break;
     case GC_TOKMUT_JSON_SERIALIZATION: /* RFC 7515 §7.2.2 flattened syntax */
         out = join3("{\"payload\":\"", g.p, "\",\"protected\":\"", g.h, "\",\"signature\":\"", "");
@@ -445,16 +434,16 @@ static char *mutate(const char *tok, const struct gc_token_recipe *r, char *err,
         sig = flip_bit(g.s);
         out = sig ? join3(g.h, ".", g.p, ".", sig, "") : NULL;
         if (sig == NULL)
-            tok_err(err, err_cap, "FLIP_SIG_BIT needs a non-empty signature");
+            gc_errf(err, err_cap, "FLIP_SIG_BIT needs a non-empty signature");
         break;
     default:
-        tok_err(err, err_cap, "unknown token mutation %d", (int)r->mutation);
+        gc_errf(err, err_cap, "unknown token mutation %d", (int)r->mutation);
         break;
     }
     free(sig);
     segs_free(&g);
     if (out == NULL && err && err[0] == '\0')
-        tok_err(err, err_cap, "out of memory");
+        gc_errf(err, err_cap, "out of memory");
     return out;
 }
 
@@ -473,7 +462,7 @@ char *gc_build_token(struct gc_material *m, const struct gc_token_recipe *r, int
     if (err && err_cap)
         err[0] = '\0';
     if (m == NULL || r == NULL || r->header == NULL || r->payload == NULL) {
-        tok_err(err, err_cap, "recipe has no header or payload template");
+        gc_errf(err, err_cap, "recipe has no header or payload template");
         return NULL;
     }
     struct tok_key key = {0};
@@ -501,14 +490,14 @@ char *gc_build_token(struct gc_material *m, const struct gc_token_recipe *r, int
     free(p);
     p = extra;
     if (p == NULL) {
-        tok_err(err, err_cap, "payload is not a JSON object or out of memory");
+        gc_errf(err, err_cap, "payload is not a JSON object or out of memory");
         goto out;
     }
     size_t cap = (strlen(h) + strlen(p)) / 3 * 4 + 16 + 2 * TOK_MAX_SIG;
     signed_tok = malloc(cap);
     if (signed_tok == NULL ||
         gc_jws_sign(h, p, key.alg, key.pkey, key.secret, key.secret_len, signed_tok, cap) != 0) {
-        tok_err(err, err_cap, "signing with %s failed (key does not fit the algorithm?)", key.alg);
+        gc_errf(err, err_cap, "signing with %s failed (key does not fit the algorithm?)", key.alg);
         goto out;
     }
     tok = mutate(signed_tok, r, err, err_cap);
