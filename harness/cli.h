@@ -12,7 +12,7 @@
  * JSON, or docs/CASES.md; "N cases" on stderr. */
 int gc_cmd_list(int argc, char **argv);
 
-/* gatecrash run [PREFIX...] [options] / gatecrash bench [--jobs N] [--rounds N]
+/* gatecrash run [PREFIX...] [options] / gatecrash bench [options] (bench.c)
  * (cmd_run.c). run: 0 clean, 1 findings or XPASS, 2 harness or setup error. */
 int gc_cmd_run(int argc, char **argv);
 int gc_cmd_bench(int argc, char **argv);

@@ -26,7 +26,7 @@ static const struct gc_cmd CMDS[] = {
     {"run", "run the case catalogue against a target and judge it (default: gatekeeper)", gc_cmd_run},
     {"list", "list case ids (prefix filter)", gc_cmd_list},
     {"fixtures", "write a fixture directory (keys, certificates, policy.json, www/)", cmd_fixtures},
-    {"bench", "catalogue throughput beside a new-handshake baseline", gc_cmd_bench},
+    {"bench", "throughput: catalogue, full-handshake and kept-alive cases/s beside openssl s_time", gc_cmd_bench},
     {"replay", "re-run a finding from its reproducer folder: REPRODUCED, FIXED or FLAKY", gc_cmd_replay},
     {"export", "write the cases as JSON vectors + schema for other implementations", gc_cmd_export},
     {"selftest", "prove each oracle catches its planted gatekeeper bug", gc_cmd_selftest},

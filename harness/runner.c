@@ -1650,52 +1650,7 @@ static int setup_marker(struct runner *r, char *err, size_t cap)
     return 0;
 }
 
-/* bench: the baseline beside the catalogue figure. */
-struct bench_base {
-    size_t n; /* requests to make */
-    int jobs;
-    double elapsed_ms;
-    size_t ok;
-    struct gc_client *cl;
-    uint16_t port;
-    _Atomic size_t next;
-    _Atomic size_t good;
-};
-
-static void *bench_worker(void *arg)
-{
-    struct bench_base *bb = arg;
-    while (!g_stop && atomic_fetch_add(&bb->next, 1) < bb->n)
-        if (gc__net_public_ok(bb->cl, bb->port, RUN_DEFAULT_TIMEOUT_MS))
-            atomic_fetch_add(&bb->good, 1);
-    return NULL;
-}
-
-static void bench_baseline(struct runner *r, struct bench_base *bb)
-{
-    bb->cl = gc_material_client(r->m, GC_CERT_ALICE);
-    bb->port = (uint16_t)atomic_load(&r->port);
-    if (bb->cl == NULL || bb->n == 0)
-        return;
-    int jobs = bb->jobs > 0 ? bb->jobs : default_jobs();
-    if (jobs > RUN_MAX_JOBS)
-        jobs = RUN_MAX_JOBS;
-    pthread_t th[RUN_MAX_JOBS];
-    int started = 0;
-    double t0 = mono_ms();
-    for (int i = 0; i < jobs; i++)
-        if (pthread_create(&th[i], NULL, bench_worker, bb) == 0)
-            started++;
-    if (started == 0)
-        bench_worker(bb);
-    for (int i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    bb->elapsed_ms = mono_ms() - t0;
-    bb->ok = atomic_load(&bb->good);
-}
-
-static int run_internal(const struct gc_run_opts *o, struct gc_run *run, char *err, size_t cap,
-                        struct bench_base *bb)
+static int run_internal(const struct gc_run_opts *o, struct gc_run *run, char *err, size_t cap)
 {
     memset(run, 0, sizeof(*run));
     struct runner *r = calloc(1, sizeof(*r));
@@ -1820,8 +1775,6 @@ static int run_internal(const struct gc_run_opts *o, struct gc_run *run, char *e
             }
         }
     }
-    if (bb != NULL && !g_stop)
-        bench_baseline(r, bb);
     if (r->t != NULL) {
         int st = gc_target_stop(r->t);
         if (st != -1 && WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL && !o->quiet)
@@ -1862,30 +1815,7 @@ out:
 
 int gc_run_cases(const struct gc_run_opts *o, struct gc_run *run, char *err, size_t err_cap)
 {
-    return run_internal(o, run, err, err_cap, NULL);
-}
-
-int gc_run_bench(const struct gc_run_opts *o, struct gc_run *run, struct gc_bench_figures *fig,
-                 char *err, size_t err_cap)
-{
-    struct bench_base bb = {.jobs = o->jobs};
-    memset(fig, 0, sizeof(*fig));
-    /* The baseline makes as many requests as the catalogue has cases. */
-    size_t n_cat = 0;
-    size_t n_sel = 0;
-    const struct gc_case *cat = gc_catalogue(&n_cat);
-    for (size_t i = 0; i < n_cat; i++)
-        n_sel += selected(o, &cat[i]);
-    bb.n = n_sel;
-    int rc = run_internal(o, run, err, err_cap, &bb);
-    if (rc != 0)
-        return rc;
-    fig->cases = run->n_results;
-    fig->catalogue_ms = run->duration_ms;
-    fig->baseline_requests = bb.n;
-    fig->baseline_ok = bb.ok;
-    fig->baseline_ms = bb.elapsed_ms;
-    return 0;
+    return run_internal(o, run, err, err_cap);
 }
 
 void gc_run_free(struct gc_run *run)

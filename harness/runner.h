@@ -48,18 +48,4 @@ void gc_run_free(struct gc_run *run);
 /* Exit code policy: 0 clean, 1 new findings or XPASS, 2 error. */
 int gc_run_exit_code(const struct gc_run *run);
 
-/* Added (gatecrash bench): run the selected cases like gc_run_cases, then,
- * on the same target before it stops, as many plain GET /public requests as
- * there were cases, each on a new connection with a full mTLS handshake
- * (alice's certificate), at o->jobs. Figures only. 0, or 2 with err. */
-struct gc_bench_figures {
-    size_t cases;
-    double catalogue_ms;
-    size_t baseline_requests;
-    size_t baseline_ok;          /* answered 200 */
-    double baseline_ms;
-};
-int gc_run_bench(const struct gc_run_opts *o, struct gc_run *run, struct gc_bench_figures *fig,
-                 char *err, size_t err_cap);
-
 #endif
