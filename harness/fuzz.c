@@ -199,6 +199,7 @@ struct fz_opts {
     const char *corpus_dir;
     const char *cases_dir;
     int resume;
+    int stop_on_finding; /* end the run once the first finding is recorded */
 };
 
 struct fz_entry {
@@ -221,6 +222,7 @@ struct fz_finding {
     char evidence[512];
     char signature[128];
     size_t n_ops;
+    double first_ms; /* since the fuzzing clock started, when first sighted */
 };
 
 struct fuzzer;
@@ -249,7 +251,9 @@ struct fuzzer {
     struct gc_mut_case **kept; /* cases findings point at (live until the end) */
     size_t n_kept;
     _Atomic size_t execs;
+    _Atomic size_t errors; /* executions the harness could not run (GC_OUT_ERROR) */
     _Atomic int stop;
+    _Atomic int halt;      /* --stop-on-finding: a finding was recorded */
     double t0, deadline, last_progress;
     int tty, quiet;
     size_t next_seed; /* seeds run first, shared by the jobs */
@@ -346,6 +350,8 @@ static int exec_entry(struct fz_job *j, const struct gc_mut_entry *e, const stru
     gc__run_one(f->sess, j->slot, &mc->c, wants_serial(f, mc));
     j->record = 0;
     atomic_fetch_add(&f->execs, 1);
+    if (f->run.results != NULL && f->run.results[j->slot].outcome == GC_OUT_ERROR)
+        atomic_fetch_add(&f->errors, 1);
     if (keep_out != NULL)
         *keep_out = *mc; /* route/truth for the tuple; pointers not used after */
     if (record) {
@@ -579,6 +585,7 @@ static void on_finding(struct fz_job *j, const struct gc_mut_entry *e, const str
     pthread_mutex_unlock(&f->mu);
     if (!fresh)
         return;
+    double first_ms = mono_ms() - f->t0;
     struct gc_mut_entry m;
     if (gc_mut_entry_copy(&m, e) != 0)
         return;
@@ -611,7 +618,10 @@ static void on_finding(struct fz_job *j, const struct gc_mut_entry *e, const str
     snprintf(fd->evidence, sizeof(fd->evidence), "%s", v->evidence);
     snprintf(fd->signature, sizeof(fd->signature), "%s", v->signature);
     fd->n_ops = m.n_ops;
+    fd->first_ms = first_ms;
     pthread_mutex_unlock(&f->mu);
+    if (f->o->stop_on_finding)
+        atomic_store(&f->halt, 1);
     gc_mut_entry_free(&m);
 }
 
@@ -642,7 +652,8 @@ static void evaluate(struct fz_job *j, struct gc_mut_entry *e, const struct gc_c
 
 static int time_up(struct fuzzer *f)
 {
-    return atomic_load(&f->stop) || gc__session_stopping() || mono_ms() >= f->deadline;
+    return atomic_load(&f->stop) || atomic_load(&f->halt) || gc__session_stopping() ||
+           mono_ms() >= f->deadline;
 }
 
 /* One step: a seed not yet run, else a mutated corpus entry. 0, or -1 when
@@ -736,6 +747,7 @@ static void fuzz_usage(FILE *out)
             "  --out DIR              run directory (reproducers; default reports/runs/<id>)\n"
             "  --reports DIR          reports root (default reports)\n"
             "  --timeout MS           per request (default 5000)\n"
+            "  --stop-on-finding      end the run once the first finding is recorded\n"
             "  --quiet                no progress line\n",
             FZ_DEFAULT_TIME_S, GC_FUZZ_DEFAULT_CORPUS, GC_FUZZ_DEFAULT_CASES);
 }
@@ -755,7 +767,7 @@ static int parse_args(int argc, char **argv, struct fz_opts *o)
 {
     enum {
         O_TIME = 1, O_SEED, O_JOBS, O_SHARD, O_CORPUS, O_RESUME, O_CASES, O_TCMD, O_TURL,
-        O_FIX, O_GK, O_GKARG, O_NOSUP, O_OUT, O_REPORTS, O_TIMEOUT, O_QUIET, O_HELP
+        O_FIX, O_GK, O_GKARG, O_NOSUP, O_OUT, O_REPORTS, O_TIMEOUT, O_QUIET, O_HELP, O_STOP
     };
     static const struct option L[] = {
         {"time", required_argument, NULL, O_TIME},
@@ -775,6 +787,7 @@ static int parse_args(int argc, char **argv, struct fz_opts *o)
         {"reports", required_argument, NULL, O_REPORTS},
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"quiet", no_argument, NULL, O_QUIET},
+        {"stop-on-finding", no_argument, NULL, O_STOP},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -884,6 +897,9 @@ static int parse_args(int argc, char **argv, struct fz_opts *o)
         case O_QUIET:
             o->run.quiet = 1;
             break;
+        case O_STOP:
+            o->stop_on_finding = 1;
+            break;
         case O_HELP:
         case 'h':
             fuzz_usage(stdout);
@@ -920,19 +936,123 @@ static void fuzzer_free(struct fuzzer *f)
     pthread_mutex_destroy(&f->mu);
 }
 
+/* The earliest finding (they are recorded in order, but minimization of
+ * one may finish after a later sighting of another with --jobs > 1). */
+static const struct fz_finding *first_finding(const struct fuzzer *f)
+{
+    const struct fz_finding *best = NULL;
+    for (size_t i = 0; i < f->n_findings; i++)
+        if (best == NULL || f->findings[i].first_ms < best->first_ms)
+            best = &f->findings[i];
+    return best;
+}
+
+/* <run dir>/fuzz.json and fuzz.md: the figures of the summary line and every
+ * finding with the time it was first sighted (docs/NETFUZZ.md). */
+static int write_fuzz_report(struct fuzzer *f, double secs)
+{
+    const char *dir = gc__session_run_dir(f->sess);
+    size_t ex = atomic_load(&f->execs), errs = atomic_load(&f->errors);
+    const struct fz_finding *ff = first_finding(f);
+    char seed[32];
+    snprintf(seed, sizeof(seed), "%" PRIu64, f->run.seed);
+    json_t *root = json_object(), *arr = json_array(), *args = json_array();
+    if (root == NULL || arr == NULL || args == NULL) {
+        json_decref(root);
+        json_decref(arr);
+        json_decref(args);
+        return -1;
+    }
+    for (size_t i = 0; i < f->o->run.n_gatekeeper_args; i++)
+        json_array_append_new(args, json_string(f->o->run.gatekeeper_args[i]));
+    json_object_set_new(root, "format", json_integer(1));
+    json_object_set_new(root, "run_id", json_string(f->run.run_id));
+    json_object_set_new(root, "target", json_string(f->run.target_name));
+    json_object_set_new(root, "gatekeeper_args", args);
+    json_object_set_new(root, "seed", json_string(seed));
+    json_object_set_new(root, "jobs", json_integer((json_int_t)f->n_jobs));
+    json_object_set_new(root, "time_budget_s", json_real(f->o->time_s));
+    json_object_set_new(root, "duration_s", json_real(secs));
+    json_object_set_new(root, "execs", json_integer((json_int_t)ex));
+    json_object_set_new(root, "execs_per_s", json_real(secs > 0 ? (double)ex / secs : 0.0));
+    json_object_set_new(root, "corpus", json_integer((json_int_t)f->n_corpus));
+    json_object_set_new(root, "tuples", json_integer((json_int_t)f->tuples.n));
+    json_object_set_new(root, "harness_errors", json_integer((json_int_t)errs));
+    json_object_set_new(root, "interrupted", json_boolean(gc__session_stopping()));
+    json_object_set_new(root, "stopped_on_finding", json_boolean(atomic_load(&f->halt)));
+    json_object_set_new(root, "first_finding_ms",
+                        ff != NULL ? json_real(ff->first_ms) : json_null());
+    json_object_set_new(root, "first_finding_oracle",
+                        ff != NULL ? json_string(gc_oracle_name(ff->oracle)) : json_null());
+    for (size_t i = 0; i < f->n_findings; i++) {
+        const struct fz_finding *fd = &f->findings[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "id", json_string(fd->id));
+        json_object_set_new(e, "oracle", json_string(gc_oracle_name(fd->oracle)));
+        json_object_set_new(e, "base", json_string(fd->base));
+        json_object_set_new(e, "ops", json_integer((json_int_t)fd->n_ops));
+        json_object_set_new(e, "first_seen_ms", json_real(fd->first_ms));
+        json_object_set_new(
+            e, "signature",
+            json_stringn(fd->signature, strnlen(fd->signature, sizeof(fd->signature))));
+        json_object_set_new(
+            e, "evidence", json_stringn(fd->evidence, strnlen(fd->evidence, sizeof(fd->evidence))));
+        json_array_append_new(arr, e);
+    }
+    json_object_set_new(root, "findings", arr);
+    int rc = write_json(dir, "fuzz.json", root);
+    json_decref(root);
+
+    /* fuzz.md: the same as a table */
+    char *md = NULL;
+    size_t md_len = 0;
+    FILE *m = open_memstream(&md, &md_len);
+    if (m == NULL)
+        return -1;
+    fprintf(m, "# gatecrash fuzz %s\n\n", f->run.run_id);
+    fprintf(m, "| target | seed | jobs | duration | execs | execs/s | corpus | tuples | findings | "
+               "harness errors | first finding |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(m, "| %s | %s | %zu | %.1f s | %zu | %.0f | %zu | %zu | %zu | %zu | ",
+            f->run.target_name, seed, f->n_jobs, secs, ex, secs > 0 ? (double)ex / secs : 0.0,
+            f->n_corpus, f->tuples.n, f->n_findings, errs);
+    if (ff != NULL)
+        fprintf(m, "%.1f s (%s) |\n", ff->first_ms / 1000.0, gc_oracle_name(ff->oracle));
+    else
+        fprintf(m, "- |\n");
+    if (f->n_findings > 0)
+        fprintf(m, "\n| finding | oracle | base + ops | first seen |\n|---|---|---|---|\n");
+    for (size_t i = 0; i < f->n_findings; i++) {
+        const struct fz_finding *fd = &f->findings[i];
+        fprintf(m, "| `%s` | %s | `%s` + %zu | %.1f s |\n", fd->id, gc_oracle_name(fd->oracle),
+                fd->base, fd->n_ops, fd->first_ms / 1000.0);
+    }
+    if (fclose(m) != 0) {
+        free(md);
+        return -1;
+    }
+    rc |= write_atomic(dir, "fuzz.md", md, md_len);
+    free(md);
+    return rc;
+}
+
 static void summary(struct fuzzer *f, double secs)
 {
     size_t ex = atomic_load(&f->execs);
     printf("fuzz %s: %zu execs in %.1f s (%.0f execs/s), corpus %zu (%zu loaded, %zu new), "
-           "%zu tuples, %zu findings, seed %" PRIu64 "%s\n",
+           "%zu tuples, %zu findings, %zu harness errors, seed %" PRIu64 "%s\n",
            f->run.run_id, ex, secs, secs > 0 ? (double)ex / secs : 0.0, f->n_corpus, f->n_loaded,
-           f->n_saved, f->tuples.n, f->n_findings, f->run.seed,
+           f->n_saved, f->tuples.n, f->n_findings, atomic_load(&f->errors), f->run.seed,
            gc__session_stopping() ? " [interrupted]" : "");
+    const struct fz_finding *ff = first_finding(f);
+    if (ff != NULL)
+        printf("  first finding after %.1f s: %s %s%s\n", ff->first_ms / 1000.0,
+               gc_oracle_name(ff->oracle), ff->id,
+               atomic_load(&f->halt) ? " (--stop-on-finding)" : "");
     for (size_t i = 0; i < f->n_findings; i++) {
         const struct fz_finding *fd = &f->findings[i];
-        printf("  %s %-18s %s + %zu op%s: %s -> %s/%s.json\n", fd->id, gc_oracle_name(fd->oracle),
-               fd->base, fd->n_ops, fd->n_ops == 1 ? "" : "s", fd->evidence, f->o->cases_dir,
-               fd->id);
+        printf("  %s %-18s %s + %zu op%s (%.1f s): %s -> %s/%s.json\n", fd->id,
+               gc_oracle_name(fd->oracle), fd->base, fd->n_ops, fd->n_ops == 1 ? "" : "s",
+               fd->first_ms / 1000.0, fd->evidence, f->o->cases_dir, fd->id);
     }
     if (f->n_findings > 0)
         printf("  reproducers: %s/findings/\n", gc__session_run_dir(f->sess));
@@ -1048,6 +1168,11 @@ int gc_cmd_fuzz(int argc, char **argv)
     double secs = (mono_ms() - f->t0) / 1000.0;
     progress(f, 1);
     summary(f, secs);
+    if (write_fuzz_report(f, secs) != 0)
+        fprintf(stderr, "gatecrash fuzz: writing %s/fuzz.json: %s\n", gc__session_run_dir(f->sess),
+                strerror(errno));
+    else if (!f->quiet)
+        fprintf(stderr, "gatecrash fuzz: report %s/fuzz.json\n", gc__session_run_dir(f->sess));
     rc = f->n_findings > 0 ? FZ_EXIT_FINDINGS : FZ_EXIT_OK;
     gc__session_close(f->sess);
     gc_run_free(&f->run);

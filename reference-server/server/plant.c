@@ -105,12 +105,13 @@ int gk_plant_jwt_any(void)
     return ANY_OF(GK_PLANT_ALG_NONE, GK_PLANT_HS_RS_CONFUSION, GK_PLANT_NO_AUD, GK_PLANT_NO_ISS,
                   GK_PLANT_NO_EXP, GK_PLANT_ROLES_BEFORE_VERIFY, GK_PLANT_KID_PATH,
                   GK_PLANT_JKU_FETCH, GK_PLANT_EMBEDDED_JWK, GK_PLANT_PSYCHIC_ECDSA,
-                  GK_PLANT_STICKY_TOKEN);
+                  GK_PLANT_STICKY_TOKEN, GK_PLANT_PROXY_TOKEN_SIG_ONLY);
 }
 int gk_plant_files_any(void)
 {
     return ANY_OF(GK_PLANT_NAIVE_JOIN, GK_PLANT_DOUBLE_DECODE, GK_PLANT_PREFIX_SIBLING,
-                  GK_PLANT_FOLLOW_SYMLINK, GK_PLANT_BACKSLASH_SEPARATOR);
+                  GK_PLANT_FOLLOW_SYMLINK, GK_PLANT_BACKSLASH_SEPARATOR,
+                  GK_PLANT_TOKEN_FILES_REDECODE);
 }
 int gk_plant_run_any(void)
 {
@@ -442,6 +443,25 @@ enum gk_status gk_plant_fwd_decide(const struct gk_conn *c, const struct gk_http
         }
     }
     return GK_OK;
+}
+
+/* PLANTED token-xff-trusted (combination: a valid bearer token AND
+ * X-Forwarded-For / Forwarded from a peer that is not the trusted proxy).
+ * "Token clients come through the CDN": once a token is accepted the client
+ * address is taken from the forwarding headers, whoever sent them (CWE-348,
+ * RFC 7239 §8.1: trust depends on the peer, not on how the user
+ * authenticated). Certificate clients keep the peer address. */
+void gk_plant_token_client_addr(const struct gk_fwd_input *fin, struct gk_addr *client_addr)
+{
+    if (!g_plant[GK_PLANT_TOKEN_XFF_TRUSTED] || fin->peer_is_trusted_proxy ||
+        (fin->xff.len == 0 && fin->forwarded.len == 0))
+        return;
+    struct gk_fwd_input f = *fin;
+    f.peer_is_trusted_proxy = 1;
+    f.xfcc = (struct gk_span){NULL, 0};
+    struct gk_fwd_result r;
+    if (gk_fwd_decide(&f, &r) == GK_OK)
+        *client_addr = r.client_addr;
 }
 
 /* ---------------------------------------------------------------- tokens */
@@ -815,6 +835,13 @@ static int planted_signature_ok(const struct gk_conn *c, const struct gk_jwt_pol
            GK_OK;
 }
 
+/* The TLS peer's verified certificate names a trusted proxy. */
+static int peer_is_trusted_proxy(const struct gk_conn *c)
+{
+    return c->cert_status == GK_OK &&
+           gk_config_is_trusted_proxy(&c->w->ctx->cfg, c->cert.identity, c->cert.identity_len);
+}
+
 static int sticky_load(const struct gk_conn *c, struct gk_jwt_claims *out)
 {
     const struct gk_jwt_claims *s =
@@ -856,6 +883,13 @@ enum gk_status gk_plant_jwt_verify(const struct gk_conn *c, const struct gk_http
     }
     if (gk_http_find(req, "Authorization") == NULL)
         return sticky_load(c, out) ? GK_OK : core;
+    /* proxy-token-sig-only alone: every other peer gets the core's verdict
+     * untouched (this re-implementation is not consulted at all). */
+    if (g_plant[GK_PLANT_PROXY_TOKEN_SIG_ONLY] && !peer_is_trusted_proxy(c) &&
+        !ANY_OF(GK_PLANT_ALG_NONE, GK_PLANT_HS_RS_CONFUSION, GK_PLANT_NO_AUD, GK_PLANT_NO_ISS,
+                GK_PLANT_NO_EXP, GK_PLANT_ROLES_BEFORE_VERIFY, GK_PLANT_KID_PATH,
+                GK_PLANT_JKU_FETCH, GK_PLANT_EMBEDDED_JWK, GK_PLANT_PSYCHIC_ECDSA))
+        return core;
     struct gk_span tok;
     struct jws_parts j;
     if (gk_jwt_from_authorization(req->authorization, &tok) != GK_OK ||
@@ -870,8 +904,17 @@ enum gk_status gk_plant_jwt_verify(const struct gk_conn *c, const struct gk_http
     enum gk_status st = core;
     if (gk_b64url_decode(j.tok + j.dot1 + 1, j.dot2 - j.dot1 - 1, payload, sizeof payload, &plen) ==
         GK_OK) {
-        if (planted_signature_ok(c, pol, &j))
+        int sig_ok = planted_signature_ok(c, pol, &j);
+        if (sig_ok)
             st = claims_check(payload, plen, pol, now, 1, out);
+        /* PLANTED proxy-token-sig-only (combination: the trusted proxy as the
+         * TLS peer AND a token whose claims are wrong): "the edge gateway
+         * already validated iss/aud/exp", so a token relayed by it is only
+         * checked for its signature (RFC 8725 §3.8-3.10 ask every recipient
+         * to validate them; CWE-287). Only sub and roles are read. */
+        if (st != GK_OK && sig_ok && g_plant[GK_PLANT_PROXY_TOKEN_SIG_ONLY] &&
+            peer_is_trusted_proxy(c))
+            st = claims_check(payload, plen, pol, now, 0, out);
         /* PLANTED roles-before-verify: roles were read from the payload
          * before the signature was checked; when the check fails the request
          * falls back to the certificate's identity, keeping those roles. */
@@ -1127,21 +1170,11 @@ static int planted_open(const struct gk_conn *c, const struct gk_http_request *r
     return -1;
 }
 
-int gk_plant_files_handle(struct gk_conn *c, const struct gk_http_request *req, int64_t start_ns)
+/* Answers a planted /files request from fd (or with status when fd < 0),
+ * and logs it. */
+static void files_answer(struct gk_conn *c, const struct gk_http_request *req,
+                         struct gk_req_log *lg, int fd, int status)
 {
-    if (req->method != GK_HTTP_GET || req->path.len <= strlen("/files/") ||
-        memcmp(req->path.p, "/files/", strlen("/files/")) != 0)
-        return 0;
-    struct gk_req_log lg = {.c = c,
-                            .method = req->method_text,
-                            .path = req->path.p,
-                            .path_len = req->path.len,
-                            .note = "planted-files",
-                            .start_ns = start_ns};
-    int status = 401;
-    int fd = -1;
-    if (files_identity(c, req))
-        fd = planted_open(c, req, &status);
     struct stat st;
     if (fd >= 0) {
         status = 404;
@@ -1166,8 +1199,85 @@ int gk_plant_files_handle(struct gk_conn *c, const struct gk_http_request *req, 
                               req->keep_alive);
     else
         gk_conn_respond_status(c, status, req->keep_alive);
-    lg.status = status;
-    gk_log_request(&lg);
+    lg->status = status;
+    gk_log_request(lg);
+}
+
+/* %XX decoding as a hand-written "unescape" that knows upper-case hex digits
+ * only (what RFC 3986 §2.1 says producers SHOULD emit); anything else stays
+ * as it is. -1 on a decoded NUL or when out is full. */
+static int upper_unescape(const char *in, char *out, size_t cap)
+{
+    static const char HEX[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (size_t i = 0; in[i] != '\0'; i++) {
+        char b = in[i];
+        const char *h = b == '%' && in[i + 1] ? strchr(HEX, in[i + 1]) : NULL;
+        const char *l = h && in[i + 2] ? strchr(HEX, in[i + 2]) : NULL;
+        if (h && l) {
+            b = (char)((h - HEX) << 4 | (l - HEX));
+            i += 2;
+        }
+        if (b == '\0' || o + 1 >= cap)
+            return -1;
+        out[o++] = b;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+/* PLANTED token-files-redecode (combination: /files AND a valid bearer token
+ * AND a double-encoded path in upper-case hex). Token clients are served by
+ * the "API download" handler, written for an SDK that escaped file names
+ * twice: it lets a decoded '%' through the one decoding the normal handler
+ * does, removes dot segments, then unescapes once more with its own
+ * upper-case-only decoder and opens the result (the CVE-2021-42013 class of
+ * a second decoding after the dot-segment check, on one code path only).
+ * 0 when the request is not one it takes (the correct handler answers it). */
+static int token_files_handle(struct gk_conn *c, const struct gk_http_request *req,
+                              struct gk_req_log *lg)
+{
+    uint8_t norm[GK_PATH_MAX];
+    size_t n = 0;
+    if (gk_http_find(req, "Authorization") == NULL || !files_identity(c, req) ||
+        gk_path_normalize(req->path.p, req->path.len, norm, sizeof norm, &n) !=
+            GK_E_PATH_DOUBLE_ENCODED)
+        return 0; /* cert clients, bad tokens and every other path: the normal handler */
+    const uint8_t *raw = req->path.p + strlen("/files/");
+    size_t raw_len = req->path.len - strlen("/files/");
+    char rel[GK_PATH_MAX + 1], twice[GK_PATH_MAX + 1];
+    size_t rel_len = 0;
+    int fd = -1, status = 400;
+    if (pct_decode(raw, raw_len, rel, sizeof rel, &rel_len) == 0 && remove_dots(rel) == 0 &&
+        upper_unescape(rel, twice, sizeof twice) == 0) {
+        status = 404;
+        fd = openat(c->w->ctx->files_root_fd, twice, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+                                                         O_NOCTTY | O_NOFOLLOW);
+    }
+    files_answer(c, req, lg, fd, status);
+    return 1;
+}
+
+int gk_plant_files_handle(struct gk_conn *c, const struct gk_http_request *req, int64_t start_ns)
+{
+    if (req->method != GK_HTTP_GET || req->path.len <= strlen("/files/") ||
+        memcmp(req->path.p, "/files/", strlen("/files/")) != 0)
+        return 0;
+    struct gk_req_log lg = {.c = c,
+                            .method = req->method_text,
+                            .path = req->path.p,
+                            .path_len = req->path.len,
+                            .note = "planted-files",
+                            .start_ns = start_ns};
+    if (g_plant[GK_PLANT_TOKEN_FILES_REDECODE] &&
+        !ANY_OF(GK_PLANT_NAIVE_JOIN, GK_PLANT_DOUBLE_DECODE, GK_PLANT_PREFIX_SIBLING,
+                GK_PLANT_FOLLOW_SYMLINK, GK_PLANT_BACKSLASH_SEPARATOR))
+        return token_files_handle(c, req, &lg);
+    int status = 401;
+    int fd = -1;
+    if (files_identity(c, req))
+        fd = planted_open(c, req, &status);
+    files_answer(c, req, &lg, fd, status);
     return 1;
 }
 

@@ -57,7 +57,14 @@ int gk_plant_enable(const char *name);
     X(METHOD_BYPASS, "method-bypass", "authz-bypass")                                              \
     X(STICKY_TOKEN, "sticky-token", "identity-confusion")                                          \
     X(LOG_TOKEN, "log-token", "leak")                                                              \
-    X(KEEP_ROOT, "keep-root", "hardening")
+    X(KEEP_ROOT, "keep-root", "hardening")                                                         \
+    /* combination bugs (docs/PLANTED.md "Combination bugs"): each needs two or                    \
+     * three conditions at once that no catalogue case combines; harness/selftest.c                \
+     * `selftest --combination` proves the catalogue misses them and the fuzzer                    \
+     * finds them. */                                                                              \
+    X(TOKEN_FILES_REDECODE, "token-files-redecode", "traversal")                                   \
+    X(PROXY_TOKEN_SIG_ONLY, "proxy-token-sig-only", "authz-bypass")                                \
+    X(TOKEN_XFF_TRUSTED, "token-xff-trusted", "authz-bypass")
 
 enum gk_plant {
 #define GK_PLANT_ENUM(e, name, oracle) GK_PLANT_##e,
@@ -103,6 +110,9 @@ int gk_plant_files_handle(struct gk_conn *c, const struct gk_http_request *req, 
 int gk_plant_spawn_start(struct gk_conn *c, const char *arg);
 /* log-token: writes the Authorization value into the log. */
 void gk_plant_log_request_auth(const struct gk_http_request *req);
+/* token-xff-trusted: after a bearer token was accepted, the client address
+ * (routes.c decide_identity; fin is what gk_fwd_decide saw). */
+void gk_plant_token_client_addr(const struct gk_fwd_input *fin, struct gk_addr *client_addr);
 #endif /* GK_PLANTED_BUGS */
 
 #endif

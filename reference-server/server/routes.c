@@ -138,6 +138,9 @@ static int decide_identity(const struct gk_conn *c, const struct gk_http_request
             return 0;
         }
         set_identity(id, GK_SRC_JWT, claims->sub, claims->sub_len);
+#ifdef GK_PLANTED_BUGS
+        gk_plant_token_client_addr(&fin, &id->client_addr);
+#endif
         id->roles = claims->roles;
         id->n_roles = claims->n_roles;
         id->is_admin = has_role(claims, GK_ADMIN_ROLE);
