@@ -18,6 +18,7 @@
  * sends no intermediates, can present the very same credential), sent,
  * answered, then judged by all nine oracles (gc_judge_all) on a response read
  * without allocation (gc_conn_read_view). */
+#include "util.h"
 #include "bench.h"
 
 #include <errno.h>
@@ -973,12 +974,10 @@ static void usage(FILE *out)
 
 static int parse_num(const char *s, long lo, long hi, int *out)
 {
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+    long v = 0;
+    if (gc_parse_long(s, lo, hi, &v) != 0)
         return -1;
-    *out = (int)v;
+    *out = (int)v; /* hi fits an int for every caller */
     return 0;
 }
 

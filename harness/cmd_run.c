@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util.h"
 #include "bench.h"
 #include "cli.h"
 #include "result.h"
@@ -59,17 +60,6 @@ static void run_usage(FILE *out)
         "  --timeout MS           per request (default: 5000)\n"
         "  --quiet                no progress line\n"
         "  --help                 this text\n");
-}
-
-static int parse_num(const char *s, long lo, long hi, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -225,7 +215,7 @@ int gc_cmd_run(int argc, char **argv)
             o.reports_root = optarg;
             break;
         case OPT_JOBS:
-            if (parse_num(optarg, 1, 64, &v) != 0) {
+            if (gc_parse_long(optarg, 1, 64, &v) != 0) {
                 fprintf(stderr, "gatecrash run: --jobs %s: want 1..64\n", optarg);
                 return CMD_EXIT_ERR;
             }
@@ -238,7 +228,7 @@ int gc_cmd_run(int argc, char **argv)
             }
             break;
         case OPT_TIMEOUT:
-            if (parse_num(optarg, 1, CMD_MAX_TIMEOUT_MS, &v) != 0) {
+            if (gc_parse_long(optarg, 1, CMD_MAX_TIMEOUT_MS, &v) != 0) {
                 fprintf(stderr, "gatecrash run: --timeout %s: want 1..%d ms\n", optarg,
                         CMD_MAX_TIMEOUT_MS);
                 return CMD_EXIT_ERR;

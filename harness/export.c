@@ -772,25 +772,6 @@ static char *readme_text(size_t n_cases, size_t n_reg, size_t *len)
 
 /* --- writing -------------------------------------------------------------------------------- */
 
-static int mkdir_parents(const char *path)
-{
-    char tmp[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof(tmp))
-        return -1;
-    memcpy(tmp, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (tmp[i] != '/' && tmp[i] != '\0')
-            continue;
-        char saved = tmp[i];
-        tmp[i] = '\0';
-        if (mkdir(tmp, EXPORT_DIR_MODE) != 0 && errno != EEXIST)
-            return -1;
-        tmp[i] = saved;
-    }
-    return 0;
-}
-
 static int write_out(const char *dir, const char *name, const char *data, size_t len, char *err,
                      size_t cap)
 {
@@ -841,7 +822,7 @@ int gc_export_write(const struct gc_export_opts *o, size_t *n_cases, char *err, 
     int rc = -1;
     if (t_cases == NULL || t_schema == NULL || t_readme == NULL)
         gc_errf(err, err_cap, "out of memory");
-    else if (mkdir_parents(out) != 0)
+    else if (gc_mkdir_p(out, EXPORT_DIR_MODE) != 0)
         gc_errf(err, err_cap, "%s: %s", out, strerror(errno));
     else if (write_out(out, GC_EXPORT_SCHEMA_FILE, t_schema, l_schema, err, err_cap) == 0 &&
              write_out(out, GC_EXPORT_README_FILE, t_readme, l_readme, err, err_cap) == 0 &&

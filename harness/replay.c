@@ -93,17 +93,6 @@ static void replay_usage(FILE *out)
 }
 
 /* Error text into a caller's buffer; truncation is acceptable for a message. */
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* A required non-empty string member, or NULL with err filled. */
 static const char *need_str(json_t *obj, const char *where, const char *key, char *err, size_t cap)
 {
@@ -347,14 +336,14 @@ static int parse_args(int argc, char **argv, struct replay_opts *ro, int *exit_n
     while ((c = getopt_long(argc, argv, "h", LONG_OPTS, NULL)) != -1) {
         switch (c) {
         case OPT_RUNS:
-            if (parse_long(optarg, 1, REPLAY_MAX_RUNS, &ro->runs) != 0) {
+            if (gc_parse_long(optarg, 1, REPLAY_MAX_RUNS, &ro->runs) != 0) {
                 fprintf(stderr, "gatecrash replay: --runs %s: want 1..%d\n", optarg, REPLAY_MAX_RUNS);
                 return -1;
             }
             break;
         case OPT_GK: ro->gatekeeper = optarg; break;
         case OPT_TIMEOUT:
-            if (parse_long(optarg, 1, REPLAY_MAX_TIMEOUT_MS, &v) != 0) {
+            if (gc_parse_long(optarg, 1, REPLAY_MAX_TIMEOUT_MS, &v) != 0) {
                 fprintf(stderr, "gatecrash replay: --timeout %s: want 1..%d ms\n", optarg,
                         REPLAY_MAX_TIMEOUT_MS);
                 return -1;

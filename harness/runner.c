@@ -52,6 +52,7 @@
 
 #include <jansson.h>
 
+#include "util.h"
 #include "build.h"
 #include "fixtures.h"
 #include "fuzz.h"
@@ -96,17 +97,6 @@ static void on_signal(int sig)
 
 /* --- small utilities ------------------------------------------------------------ */
 
-static void fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err == NULL || cap == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
-
 static double mono_ms(void)
 {
     struct timespec ts;
@@ -125,27 +115,6 @@ static int join_path(char *out, size_t cap, const char *a, const char *b)
 {
     int n = snprintf(out, cap, "%s/%s", a, b);
     return n < 0 || (size_t)n >= cap ? -1 : 0;
-}
-
-static int mkdir_p(const char *path)
-{
-    char tmp[PATH_MAX];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof(tmp)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    memcpy(tmp, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (tmp[i] != '/' && tmp[i] != '\0')
-            continue;
-        char saved = tmp[i];
-        tmp[i] = '\0';
-        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-            return -1;
-        tmp[i] = saved;
-    }
-    return 0;
 }
 
 /* Whole file into a NUL-terminated buffer (at most RUN_MAX_LIST_BYTES). */
@@ -344,13 +313,13 @@ static int read_manifest(const char *path, unsigned *parts, char *err, size_t ca
     json_error_t je;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (root == NULL) {
-        fail(err, cap, "%s:%d: %s", path, je.line, je.text);
+        gc_errf(err, cap, "%s:%d: %s", path, je.line, je.text);
         return -1;
     }
     json_t *arr = json_object_get(root, "implements");
     if (!json_is_array(arr)) {
         json_decref(root);
-        fail(err, cap, "%s: \"implements\" must be an array of part names", path);
+        gc_errf(err, cap, "%s: \"implements\" must be an array of part names", path);
         return -1;
     }
     *parts = 0;
@@ -364,7 +333,7 @@ static int read_manifest(const char *path, unsigned *parts, char *err, size_t ca
             if (strcmp(s, PART_NAMES[k].name) == 0)
                 bit = PART_NAMES[k].bit;
         if (bit == 0) {
-            fail(err, cap,
+            gc_errf(err, cap,
                  "%s: implements[%zu]: unknown part (cert jwt forwarded files run internal)", path,
                  i);
             json_decref(root);
@@ -524,14 +493,14 @@ static int find_gatekeeper(struct runner *r, char *err, size_t cap)
 {
     if (r->o->gatekeeper_bin != NULL) {
         if (realpath(r->o->gatekeeper_bin, r->gk_bin) == NULL || access(r->gk_bin, X_OK) != 0) {
-            fail(err, cap, "--gatekeeper %s: %s", r->o->gatekeeper_bin, strerror(errno));
+            gc_errf(err, cap, "--gatekeeper %s: %s", r->o->gatekeeper_bin, strerror(errno));
             return -1;
         }
         return 0;
     }
     char dir[PATH_MAX], cand[PATH_MAX];
     if (exe_dir(dir, sizeof(dir)) != 0) {
-        fail(err, cap, "cannot find my own executable (/proc/self/exe)");
+        gc_errf(err, cap, "cannot find my own executable (/proc/self/exe)");
         return -1;
     }
     static const char *const REL[] = {"../reference-server/server/gatekeeper", "gatekeeper"};
@@ -540,7 +509,7 @@ static int find_gatekeeper(struct runner *r, char *err, size_t cap)
             realpath(cand, r->gk_bin) != NULL)
             return 0;
     }
-    fail(err, cap,
+    gc_errf(err, cap,
          "gatekeeper not found next to gatecrash (%s/../reference-server/server/ or %s/); "
          "use --gatekeeper PATH",
          dir, dir);
@@ -571,7 +540,7 @@ static int parse_url(const char *url, int *port, char *err, size_t cap)
 {
     static const char PFX[] = "https://";
     if (strncmp(url, PFX, sizeof(PFX) - 1) != 0) {
-        fail(err, cap, "--target-url %s: must start with https://", url);
+        gc_errf(err, cap, "--target-url %s: must start with https://", url);
         return -1;
     }
     const char *h = url + sizeof(PFX) - 1;
@@ -579,13 +548,13 @@ static int parse_url(const char *url, int *port, char *err, size_t cap)
     if (*h == '[') {
         const char *rb = strchr(h, ']');
         if (rb != NULL && (size_t)(rb - h) == 4 && strncmp(h, "[::1", 4) == 0) {
-            fail(err, cap,
+            gc_errf(err, cap,
                  "--target-url %s: IPv6 loopback is not supported by the client; "
                  "use https://127.0.0.1:PORT",
                  url);
             return -1;
         }
-        fail(err, cap,
+        gc_errf(err, cap,
              "--target-url %s: network traffic goes only to loopback "
              "(127.0.0.1 or localhost)",
              url);
@@ -596,14 +565,14 @@ static int parse_url(const char *url, int *port, char *err, size_t cap)
     int loop = (hl == 9 && strncmp(h, "127.0.0.1", 9) == 0) ||
                (hl == 9 && strncasecmp(h, "localhost", 9) == 0);
     if (!loop) {
-        fail(err, cap,
+        gc_errf(err, cap,
              "--target-url %s: network traffic goes only to loopback "
              "(127.0.0.1 or localhost)",
              url);
         return -1;
     }
     if (colon == NULL) {
-        fail(err, cap, "--target-url %s: a port is required", url);
+        gc_errf(err, cap, "--target-url %s: a port is required", url);
         return -1;
     }
     char *end = NULL;
@@ -611,7 +580,7 @@ static int parse_url(const char *url, int *port, char *err, size_t cap)
     long p = strtol(colon + 1, &end, 10);
     if (errno != 0 || end == colon + 1 || p < 1 || p > 65535 ||
         (*end != '\0' && strcmp(end, "/") != 0)) {
-        fail(err, cap, "--target-url %s: bad port", url);
+        gc_errf(err, cap, "--target-url %s: bad port", url);
         return -1;
     }
     *port = (int)p;
@@ -654,13 +623,13 @@ static int start_target(struct runner *r, char *err, size_t cap)
         int k = gc_split_cmd(o->target_cmd, r->cmd_buf, sizeof(r->cmd_buf), r->argv,
                              GC_SUP_MAX_ARGS + 1);
         if (k <= 0) {
-            fail(err, cap, "--target-cmd: empty, or more than %d fields", GC_SUP_MAX_ARGS);
+            gc_errf(err, cap, "--target-cmd: empty, or more than %d fields", GC_SUP_MAX_ARGS);
             return -1;
         }
         snprintf(r->target_bin, sizeof(r->target_bin), "%s", r->argv[0]);
         int port = gc__net_free_port();
         if (port <= 0) {
-            fail(err, cap, "no free loopback port: %s", strerror(errno));
+            gc_errf(err, cap, "no free loopback port: %s", strerror(errno));
             return -1;
         }
         lo.port = port;
@@ -681,15 +650,15 @@ static int start_target(struct runner *r, char *err, size_t cap)
     /* The target's working directory is a folder of the run, so whatever a
      * misbehaving target writes by relative path stays there. */
     if (join_path(r->cwd_path, sizeof(r->cwd_path), r->run_dir, "target-cwd") != 0 ||
-        mkdir_p(r->cwd_path) != 0) {
-        fail(err, cap, "creating %s/target-cwd: %s", r->run_dir, strerror(errno));
+        gc_mkdir_p(r->cwd_path, 0755) != 0) {
+        gc_errf(err, cap, "creating %s/target-cwd: %s", r->run_dir, strerror(errno));
         return -1;
     }
     lo.cwd = r->cwd_path;
     char lerr[512];
     if (gc_target_launch(&lo, &r->t, lerr, sizeof(lerr)) != 0) {
         int perm = geteuid() == 0 && strstr(lerr, "Permission denied") != NULL;
-        fail(err, cap, "starting the target: %s%s", lerr,
+        gc_errf(err, cap, "starting the target: %s%s", lerr,
              perm ? " (run as root, gatekeeper drops to nobody: every directory above the "
                     "fixtures must be searchable by others)"
                   : "");
@@ -1056,7 +1025,7 @@ static void write_repro(struct runner *r, struct gc_finding *fd, const struct gc
                         const struct gc_observation *obs)
 {
     char fdir[PATH_MAX], final[PATH_MAX], tmp[PATH_MAX];
-    if (join_path(fdir, sizeof(fdir), r->run_dir, "findings") != 0 || mkdir_p(fdir) != 0 ||
+    if (join_path(fdir, sizeof(fdir), r->run_dir, "findings") != 0 || gc_mkdir_p(fdir, 0755) != 0 ||
         join_path(final, sizeof(final), fdir, fd->id) != 0 ||
         snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", fdir, fd->id) >= (int)sizeof(tmp))
         return;
@@ -1509,7 +1478,7 @@ static int select_cases(struct runner *r, unsigned parts, char *err, size_t cap)
     r->par = calloc(n_all > 0 ? n_all : 1, sizeof(*r->par));
     r->ser = calloc(n_all > 0 ? n_all : 1, sizeof(*r->ser));
     if (run->results == NULL || r->par == NULL || r->ser == NULL) {
-        fail(err, cap, "out of memory");
+        gc_errf(err, cap, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < n_all; i++) {
@@ -1537,9 +1506,9 @@ static int select_cases(struct runner *r, unsigned parts, char *err, size_t cap)
     }
     if (run->n_results == 0) {
         if (r->o->only_case != NULL)
-            fail(err, cap, "no case with id %s (see `gatecrash list`)", r->o->only_case);
+            gc_errf(err, cap, "no case with id %s (see `gatecrash list`)", r->o->only_case);
         else
-            fail(err, cap, "no case matches the given prefixes (see `gatecrash list`)");
+            gc_errf(err, cap, "no case matches the given prefixes (see `gatecrash list`)");
         return -1;
     }
     r->total_to_run = r->n_par + r->n_ser;
@@ -1566,13 +1535,13 @@ static int setup_dirs(struct runner *r, char *err, size_t cap)
     } else if (snprintf(want, sizeof(want), "%s/runs/%s", root, run->run_id) >= (int)sizeof(want)) {
         goto toolong;
     }
-    if (mkdir_p(want) != 0 || realpath(want, r->run_dir) == NULL) {
-        fail(err, cap, "%s: %s", want, strerror(errno));
+    if (gc_mkdir_p(want, 0755) != 0 || realpath(want, r->run_dir) == NULL) {
+        gc_errf(err, cap, "%s: %s", want, strerror(errno));
         return -1;
     }
     return 0;
 toolong:
-    fail(err, cap, "run directory path too long");
+    gc_errf(err, cap, "run directory path too long");
     return -1;
 }
 
@@ -1581,18 +1550,18 @@ static int setup_fixtures(struct runner *r, char *err, size_t cap)
     const struct gc_run_opts *o = r->o;
     if (o->fixtures_dir != NULL) {
         if (realpath(o->fixtures_dir, r->fx_dir) == NULL) {
-            fail(err, cap, "--fixtures %s: %s", o->fixtures_dir, strerror(errno));
+            gc_errf(err, cap, "--fixtures %s: %s", o->fixtures_dir, strerror(errno));
             return -1;
         }
     } else {
         if (o->mode == GC_TARGET_URL) {
-            fail(err, cap,
+            gc_errf(err, cap,
                  "--target-url needs --fixtures DIR: the fixtures the running target uses");
             return -1;
         }
         char dir[PATH_MAX], helper[PATH_MAX], seed[32];
         if (join_path(dir, sizeof(dir), r->run_dir, "fixtures") != 0) {
-            fail(err, cap, "fixture path too long");
+            gc_errf(err, cap, "fixture path too long");
             return -1;
         }
         snprintf(seed, sizeof(seed), "%" PRIu64, r->run->seed);
@@ -1602,22 +1571,22 @@ static int setup_fixtures(struct runner *r, char *err, size_t cap)
             fo.helper = helper;
         char ferr[512];
         if (gc_fixtures_generate(&fo, ferr, sizeof(ferr)) != 0) {
-            fail(err, cap, "generating fixtures: %s", ferr);
+            gc_errf(err, cap, "generating fixtures: %s", ferr);
             return -1;
         }
         if (realpath(dir, r->fx_dir) == NULL) {
-            fail(err, cap, "%s: %s", dir, strerror(errno));
+            gc_errf(err, cap, "%s: %s", dir, strerror(errno));
             return -1;
         }
     }
     if (join_path(r->target_dir, sizeof(r->target_dir), r->fx_dir, GC_FX_TARGET) != 0) {
-        fail(err, cap, "fixture path too long");
+        gc_errf(err, cap, "fixture path too long");
         return -1;
     }
     char merr[512];
     r->m = gc_material_load(r->fx_dir, r->now, merr, sizeof(merr));
     if (r->m == NULL) {
-        fail(err, cap, "loading fixtures %s: %s", r->fx_dir, merr);
+        gc_errf(err, cap, "loading fixtures %s: %s", r->fx_dir, merr);
         return -1;
     }
     return 0;
@@ -1633,14 +1602,14 @@ static int setup_marker(struct runner *r, char *err, size_t cap)
     char dir[PATH_MAX];
     if (join_path(dir, sizeof(dir), r->run_dir, RUN_MARKER_DIR) != 0 ||
         join_path(r->marker_path, sizeof(r->marker_path), dir, RUN_MARKER_FILE) != 0) {
-        fail(err, cap, "marker path too long");
+        gc_errf(err, cap, "marker path too long");
         return -1;
     }
     if ((mkdir(dir, RUN_MARKER_DIR_MODE) != 0 && errno != EEXIST) ||
         chmod(dir, RUN_MARKER_DIR_MODE) != 0 ||
         (unlink(r->marker_path) != 0 && errno != ENOENT) ||
         gc_material_set_exec_marker(r->m, r->marker_path) != 0) {
-        fail(err, cap, "exec marker %s: %s", r->marker_path, strerror(errno));
+        gc_errf(err, cap, "exec marker %s: %s", r->marker_path, strerror(errno));
         return -1;
     }
     /* The path reaches a shell only as a word of an injected command. */
@@ -1655,7 +1624,7 @@ static int run_internal(const struct gc_run_opts *o, struct gc_run *run, char *e
     memset(run, 0, sizeof(*run));
     struct runner *r = calloc(1, sizeof(*r));
     if (r == NULL) {
-        fail(err, cap, "out of memory");
+        gc_errf(err, cap, "out of memory");
         return 2;
     }
     r->o = o;
@@ -1688,28 +1657,28 @@ static int run_internal(const struct gc_run_opts *o, struct gc_run *run, char *e
     signal(SIGPIPE, SIG_IGN);
 
     if (o->mode == GC_TARGET_CMD && (o->target_cmd == NULL || o->target_cmd[0] == '\0')) {
-        fail(err, cap, "--target-cmd is empty");
+        gc_errf(err, cap, "--target-cmd is empty");
         goto out;
     }
     if (o->mode == GC_TARGET_URL) {
         int port;
         if (o->target_url == NULL || parse_url(o->target_url, &port, err, cap) != 0) {
             if (o->target_url == NULL)
-                fail(err, cap, "--target-url is empty");
+                gc_errf(err, cap, "--target-url is empty");
             goto out;
         }
     }
     if (o->manifest != NULL && read_manifest(o->manifest, &parts, err, cap) != 0)
         goto out;
     if (o->xfail_file != NULL && idlist_read(&r->xfail, o->xfail_file) != 0) {
-        fail(err, cap, "--xfail %s: %s", o->xfail_file, strerror(errno));
+        gc_errf(err, cap, "--xfail %s: %s", o->xfail_file, strerror(errno));
         goto out;
     }
     if (o->baseline_file != NULL) {
         char(*ids)[GC_FINDING_ID_LEN + 1] = NULL;
         size_t n = 0;
         if (gc_report_read_finding_ids(o->baseline_file, &ids, &n) != 0) {
-            fail(err, cap, "--baseline %s: %s", o->baseline_file,
+            gc_errf(err, cap, "--baseline %s: %s", o->baseline_file,
                  errno == EINVAL ? "not a summary.json nor a list of finding ids"
                                  : strerror(errno));
             goto out;
@@ -1732,7 +1701,7 @@ static int run_internal(const struct gc_run_opts *o, struct gc_run *run, char *e
         goto out;
     char serr[256];
     if (gc_ssrf_listener_start(&r->ssrf, serr, sizeof(serr)) != 0) {
-        fail(err, cap, "canary listener: %s", serr);
+        gc_errf(err, cap, "canary listener: %s", serr);
         goto out;
     }
     if (start_target(r, err, cap) != 0)
@@ -1745,7 +1714,7 @@ static int run_internal(const struct gc_run_opts *o, struct gc_run *run, char *e
     {
         struct gc_client *cl = gc_material_client(r->m, GC_CERT_NONE);
         if (cl == NULL || !gc__net_public_ok(cl, (uint16_t)atomic_load(&r->port), r->timeout_ms)) {
-            fail(err, cap, "the target on 127.0.0.1:%d does not answer GET /public with 200",
+            gc_errf(err, cap, "the target on 127.0.0.1:%d does not answer GET /public with 200",
                  atomic_load(&r->port));
             goto out;
         }
@@ -1789,8 +1758,8 @@ static int run_internal(const struct gc_run_opts *o, struct gc_run *run, char *e
     }
     if (o->write_reports) {
         const char *root = o->reports_root != NULL ? o->reports_root : "reports";
-        if (mkdir_p(root) != 0 || gc_report_all(run, r->run_dir, root) != 0) {
-            fail(err, cap, "writing reports into %s: %s", r->run_dir, strerror(errno));
+        if (gc_mkdir_p(root, 0755) != 0 || gc_report_all(run, r->run_dir, root) != 0) {
+            gc_errf(err, cap, "writing reports into %s: %s", r->run_dir, strerror(errno));
             goto out;
         }
     }
@@ -1866,7 +1835,7 @@ int gc__session_open(const struct gc_run_opts *o, size_t slots, gc__judged_fn *f
     if (s == NULL || r == NULL || slots == 0) {
         free(s);
         free(r);
-        fail(err, cap, "out of memory");
+        gc_errf(err, cap, "out of memory");
         return 2;
     }
     s->r = r;
@@ -1892,7 +1861,7 @@ int gc__session_open(const struct gc_run_opts *o, size_t slots, gc__judged_fn *f
     signal(SIGPIPE, SIG_IGN);
     int port = 0;
     if (o->mode == GC_TARGET_CMD && (o->target_cmd == NULL || o->target_cmd[0] == '\0')) {
-        fail(err, cap, "--target-cmd is empty");
+        gc_errf(err, cap, "--target-cmd is empty");
         goto bad;
     }
     if (o->mode == GC_TARGET_URL &&
@@ -1900,7 +1869,7 @@ int gc__session_open(const struct gc_run_opts *o, size_t slots, gc__judged_fn *f
         goto bad;
     run->results = calloc(slots, sizeof(*run->results));
     if (run->results == NULL) {
-        fail(err, cap, "out of memory");
+        gc_errf(err, cap, "out of memory");
         goto bad;
     }
     run->n_results = slots;
@@ -1915,7 +1884,7 @@ int gc__session_open(const struct gc_run_opts *o, size_t slots, gc__judged_fn *f
         goto bad;
     char serr[256];
     if (gc_ssrf_listener_start(&r->ssrf, serr, sizeof(serr)) != 0) {
-        fail(err, cap, "canary listener: %s", serr);
+        gc_errf(err, cap, "canary listener: %s", serr);
         goto bad;
     }
     if (start_target(r, err, cap) != 0)
@@ -1923,7 +1892,7 @@ int gc__session_open(const struct gc_run_opts *o, size_t slots, gc__judged_fn *f
     run->supervised = r->t != NULL && gc_target_supervised(r->t);
     struct gc_client *cl = gc_material_client(r->m, GC_CERT_NONE);
     if (cl == NULL || !gc__net_public_ok(cl, (uint16_t)atomic_load(&r->port), r->timeout_ms)) {
-        fail(err, cap, "the target on 127.0.0.1:%d does not answer GET /public with 200",
+        gc_errf(err, cap, "the target on 127.0.0.1:%d does not answer GET /public with 200",
              atomic_load(&r->port));
         goto bad;
     }
