@@ -5,7 +5,8 @@
  * seeds (every eligible catalogue case of this shard, plus the corpus on
  * --resume), each run once → jobs pick a corpus entry, add one to three
  * operators, run it, and keep it when its (route, status, identity source,
- * oracle signal) tuple is new → a finding (after the ground-truth filter) is
+ * oracle signal) tuple is new, or (grey-box, a coverage-instrumented target)
+ * it was running when the shared coverage map showed news → a finding (after the ground-truth filter) is
  * minimized, saved as a regression case and recorded with a reproducer.
  *
  * Determinism: each job has its own PRNG seeded from (seed, job index); the
@@ -32,6 +33,7 @@
 #include <jansson.h>
 
 #include "build.h"
+#include "covmap.h"
 #include "mutate.h"
 #include "result.h"
 #include "runner.h"
@@ -189,6 +191,52 @@ static int set_add(struct set *s, uint64_t key) /* 1 new, 0 present, -1 OOM */
     return 1;
 }
 
+/* --- grey-box: mode and edge attribution (fuzz.h; pure) ----------------------------------- */
+
+int gc_fuzz_greybox_parse(const char *s, enum gc_fuzz_greybox *out)
+{
+    static const char *const NAMES[] = {"auto", "on", "off"};
+    for (size_t i = 0; s != NULL && i < sizeof(NAMES) / sizeof(NAMES[0]); i++)
+        if (strcmp(s, NAMES[i]) == 0) {
+            *out = (enum gc_fuzz_greybox)i;
+            return 0;
+        }
+    return -1;
+}
+
+int gc_fuzz_greybox_decide(enum gc_fuzz_greybox mode, size_t startup_edges)
+{
+    if (mode == GC_FUZZ_GREYBOX_OFF)
+        return 0;
+    if (startup_edges > 0)
+        return 1;
+    return mode == GC_FUZZ_GREYBOX_ON ? -1 : 0;
+}
+
+static uint64_t job_bit(size_t job)
+{
+    return job < GC_FUZZ_CREDIT_MAX_JOBS ? UINT64_C(1) << job : 0;
+}
+
+void gc_fuzz_credit_start(struct gc_fuzz_credit *c, size_t job)
+{
+    c->running |= job_bit(job);
+    c->owed &= ~job_bit(job);
+}
+
+void gc_fuzz_credit_news(struct gc_fuzz_credit *c)
+{
+    c->owed |= c->running;
+}
+
+int gc_fuzz_credit_end(struct gc_fuzz_credit *c, size_t job)
+{
+    int owed = (c->owed & job_bit(job)) != 0;
+    c->running &= ~job_bit(job);
+    c->owed &= ~job_bit(job);
+    return owed;
+}
+
 /* --- state --------------------------------------------------------------------------------- */
 
 struct fz_opts {
@@ -200,6 +248,7 @@ struct fz_opts {
     const char *cases_dir;
     int resume;
     int stop_on_finding; /* end the run once the first finding is recorded */
+    enum gc_fuzz_greybox greybox;
 };
 
 struct fz_entry {
@@ -244,7 +293,7 @@ struct fuzzer {
     pthread_mutex_t mu;
     struct fz_entry *corpus;
     size_t n_corpus, cap_corpus, n_loaded, n_saved;
-    struct set entries, tuples, keys, edges;
+    struct set entries, tuples, keys;
     size_t seed_tuples;
     struct fz_finding findings[FZ_MAX_FINDINGS];
     size_t n_findings;
@@ -257,6 +306,14 @@ struct fuzzer {
     double t0, deadline, last_progress;
     int tty, quiet;
     size_t next_seed; /* seeds run first, shared by the jobs */
+    /* Grey-box (docs/NETFUZZ.md "Grey-box feedback"); under mu. */
+    struct gc_covmap cm;
+    int map_open;              /* cm is open (and its shm name exists) */
+    int greybox;               /* the target writes into cm: edge feedback on */
+    struct gc_fuzz_credit credit;
+    size_t edges_seen;         /* map positions ever hit (start-up included) */
+    size_t kept_tuple;         /* mutated entries kept for a new tuple */
+    size_t kept_edges;         /* ... kept for edges alone (the tuple was known) */
     struct fz_job jobs[FZ_MAX_JOBS];
     size_t n_jobs;
     char err[FZ_ERR_MAX];
@@ -273,17 +330,21 @@ static void progress(struct fuzzer *f, int final)
     double secs = (now - f->t0) / 1000.0;
     size_t ex = atomic_load(&f->execs);
     pthread_mutex_lock(&f->mu);
-    size_t nc = f->n_corpus, nt = f->tuples.n, nf = f->n_findings;
+    size_t nc = f->n_corpus, nt = f->tuples.n, nf = f->n_findings, ne = f->edges_seen;
     pthread_mutex_unlock(&f->mu);
     double rate = secs > 0 ? (double)ex / secs : 0.0;
+    char edges[48] = "";
+    if (f->greybox)
+        snprintf(edges, sizeof(edges), ", edges %zu", ne);
     if (f->tty)
-        fprintf(stderr, "\r\033[K[fuzz %.0f/%.0f s] %zu execs, %.0f/s, corpus %zu, tuples %zu, "
+        fprintf(stderr, "\r\033[K[fuzz %.0f/%.0f s] %zu execs, %.0f/s, corpus %zu, tuples %zu%s, "
                         "%zu finding%s%s",
-                secs, f->o->time_s, ex, rate, nc, nt, nf, nf == 1 ? "" : "s", final ? "\n" : "");
+                secs, f->o->time_s, ex, rate, nc, nt, edges, nf, nf == 1 ? "" : "s",
+                final ? "\n" : "");
     else
-        fprintf(stderr, "gatecrash fuzz: [%.0f/%.0f s] %zu execs, %.0f/s, corpus %zu, tuples %zu, "
+        fprintf(stderr, "gatecrash fuzz: [%.0f/%.0f s] %zu execs, %.0f/s, corpus %zu, tuples %zu%s, "
                         "%zu finding%s\n",
-                secs, f->o->time_s, ex, rate, nc, nt, nf, nf == 1 ? "" : "s");
+                secs, f->o->time_s, ex, rate, nc, nt, edges, nf, nf == 1 ? "" : "s");
     fflush(stderr);
 }
 
@@ -625,25 +686,56 @@ static void on_finding(struct fz_job *j, const struct gc_mut_entry *e, const str
     gc_mut_entry_free(&m);
 }
 
-/* Judge what exec_entry saw for e: new tuple → corpus; fired → finding. */
+/* Grey-box: fold what the map gained since the last read into the virgin map
+ * and credit any news (new edges, or known edges in a new hit-count bucket)
+ * to every case running now (gc_fuzz_credit). Caller holds f->mu. */
+static void cov_read_locked(struct fuzzer *f)
+{
+    if (!f->greybox)
+        return;
+    size_t counts = 0;
+    size_t fresh = gc_covmap_new_edges(&f->cm, &counts);
+    f->edges_seen += fresh;
+    if (fresh + counts > 0)
+        gc_fuzz_credit_news(&f->credit);
+}
+
+/* Judge what exec_entry saw for e: new tuple or new edges → corpus; fired →
+ * finding. */
 static void evaluate(struct fz_job *j, struct gc_mut_entry *e, const struct gc_case *base,
                      enum gc_mut_route route, int keep)
 {
     struct fuzzer *f = j->f;
     struct fz_seen seen = j->seen; /* on_finding's execs overwrite j->seen */
     uint64_t tk = tuple_key(route, &seen);
-    size_t edges = gc_fuzz_feedback_edges();
     pthread_mutex_lock(&f->mu);
-    int new_tuple = set_add(&f->tuples, tk) == 1 || edges > 0;
+    int new_tuple = set_add(&f->tuples, tk) == 1;
+    cov_read_locked(f);
+    int new_edges = gc_fuzz_credit_end(&f->credit, j->slot);
     pthread_mutex_unlock(&f->mu);
+    int found = 0;
     for (size_t o = 0; o < GC_OR_COUNT && !atomic_load(&f->stop); o++) {
         j->seen = seen;
-        if (fires(&seen, (enum gc_oracle)o))
+        if (fires(&seen, (enum gc_oracle)o)) {
             on_finding(j, e, base, (enum gc_oracle)o);
+            found = 1;
+        }
     }
-    if (keep && new_tuple) {
+    if (found) {
+        /* Minimization's edges are its variants', not e's: fold them now
+         * (crediting other jobs' running cases) so no later case gets them. */
         pthread_mutex_lock(&f->mu);
-        corpus_add_locked(f, e, base, 1);
+        cov_read_locked(f);
+        pthread_mutex_unlock(&f->mu);
+    }
+    if (keep && (new_tuple || new_edges)) {
+        pthread_mutex_lock(&f->mu);
+        if (corpus_add_locked(f, e, base, 1) == 1) {
+            if (new_tuple)
+                f->kept_tuple++;
+            else
+                f->kept_edges++;
+        }
         pthread_mutex_unlock(&f->mu);
     }
 }
@@ -676,6 +768,8 @@ static int step(struct fz_job *j)
     }
     int ok = f->n_corpus > 0 && gc_mut_entry_copy(&e, &f->corpus[pick].e) == 0;
     base = ok ? f->corpus[pick].base : NULL;
+    if (ok)
+        gc_fuzz_credit_start(&f->credit, j->slot);
     pthread_mutex_unlock(&f->mu);
     if (!ok)
         return -1;
@@ -686,8 +780,13 @@ static int step(struct fz_job *j)
                 break;
     }
     struct gc_mut_case mc;
-    if (exec_entry(j, &e, base, NULL, 0, &mc) == 0)
+    if (exec_entry(j, &e, base, NULL, 0, &mc) == 0) {
         evaluate(j, &e, base, mc.route, !is_seed);
+    } else {
+        pthread_mutex_lock(&f->mu);
+        (void)gc_fuzz_credit_end(&f->credit, j->slot);
+        pthread_mutex_unlock(&f->mu);
+    }
     gc_mut_entry_free(&e);
     return 0;
 }
@@ -727,7 +826,8 @@ static void fuzz_usage(FILE *out)
             "Mutate catalogue cases (certificates, tokens, forwarding headers, paths, /run\n"
             "arguments, HTTP framing) with operators that declare their effect on the ground\n"
             "truth, send them to a target and judge every answer with the oracles. A case is\n"
-            "kept when it yields a new (route, status, identity source, oracle signal) tuple;\n"
+            "kept when it yields a new (route, status, identity source, oracle signal) tuple,\n"
+            "or (grey-box) reaches new edges of a coverage-instrumented gatekeeper;\n"
             "each finding is minimized and saved as a regression case that `gatecrash run`\n"
             "replays. Exit 0 clean, 1 findings, 2 harness error. See docs/NETFUZZ.md.\n\n"
             "  --time T               seconds of fuzzing (default %d)\n"
@@ -748,6 +848,10 @@ static void fuzz_usage(FILE *out)
             "  --reports DIR          reports root (default reports)\n"
             "  --timeout MS           per request (default 5000)\n"
             "  --stop-on-finding      end the run once the first finding is recorded\n"
+            "  --greybox auto|on|off  also keep cases that reach new edges of a coverage-\n"
+            "                         instrumented target (gatekeeper of the netfuzz preset)\n"
+            "                         through a shared-memory map; auto (default) uses it\n"
+            "                         when the target writes into it, on requires it\n"
             "  --quiet                no progress line\n",
             FZ_DEFAULT_TIME_S, GC_FUZZ_DEFAULT_CORPUS, GC_FUZZ_DEFAULT_CASES);
 }
@@ -767,7 +871,8 @@ static int parse_args(int argc, char **argv, struct fz_opts *o)
 {
     enum {
         O_TIME = 1, O_SEED, O_JOBS, O_SHARD, O_CORPUS, O_RESUME, O_CASES, O_TCMD, O_TURL,
-        O_FIX, O_GK, O_GKARG, O_NOSUP, O_OUT, O_REPORTS, O_TIMEOUT, O_QUIET, O_HELP, O_STOP
+        O_FIX, O_GK, O_GKARG, O_NOSUP, O_OUT, O_REPORTS, O_TIMEOUT, O_QUIET, O_HELP, O_STOP,
+        O_GREYBOX
     };
     static const struct option L[] = {
         {"time", required_argument, NULL, O_TIME},
@@ -788,6 +893,7 @@ static int parse_args(int argc, char **argv, struct fz_opts *o)
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"quiet", no_argument, NULL, O_QUIET},
         {"stop-on-finding", no_argument, NULL, O_STOP},
+        {"greybox", required_argument, NULL, O_GREYBOX},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -900,6 +1006,12 @@ static int parse_args(int argc, char **argv, struct fz_opts *o)
         case O_STOP:
             o->stop_on_finding = 1;
             break;
+        case O_GREYBOX:
+            if (gc_fuzz_greybox_parse(optarg, &o->greybox) != 0) {
+                fprintf(stderr, "gatecrash fuzz: --greybox %s: want auto, on or off\n", optarg);
+                return FZ_EXIT_ERR;
+            }
+            break;
         case O_HELP:
         case 'h':
             fuzz_usage(stdout);
@@ -918,6 +1030,74 @@ static int parse_args(int argc, char **argv, struct fz_opts *o)
     return 0;
 }
 
+static void greybox_close(struct fuzzer *f)
+{
+    if (!f->map_open)
+        return;
+    gc_covmap_close(&f->cm); /* shm_unlink */
+    (void)unsetenv(GC_COVMAP_ENV_NAME);
+    f->map_open = 0;
+    f->greybox = 0;
+}
+
+/* Grey-box set-up, before the target starts: its coverage runtime maps the
+ * map in a constructor (before its sandbox), named in GATECRASH_COVMAP; the
+ * launcher passes our environment on, also on restarts. A shm name, not an
+ * inherited descriptor: the supervisor closes those before exec. 0, or -1
+ * (reported) when --greybox on cannot have a map. */
+static int greybox_open(struct fuzzer *f)
+{
+    const struct fz_opts *o = f->o;
+    (void)unsetenv(GC_COVMAP_ENV_FD); /* the name below, or nothing, is what the target maps */
+    if (o->greybox == GC_FUZZ_GREYBOX_OFF || o->run.mode == GC_TARGET_URL) {
+        (void)unsetenv(GC_COVMAP_ENV_NAME);
+        if (o->greybox == GC_FUZZ_GREYBOX_ON) {
+            fprintf(stderr, "gatecrash fuzz: --greybox on needs a target gatecrash starts "
+                            "(not --target-url)\n");
+            return -1;
+        }
+        return 0;
+    }
+    char err[256];
+    if (gc_covmap_open(GC_COVMAP_DEFAULT_SIZE, GC_COVMAP_SHM, &f->cm, err, sizeof(err)) != 0) {
+        (void)unsetenv(GC_COVMAP_ENV_NAME);
+        fprintf(stderr, "gatecrash fuzz: %scoverage map: %s\n",
+                o->greybox == GC_FUZZ_GREYBOX_ON ? "" : "note: no grey-box feedback: ", err);
+        return o->greybox == GC_FUZZ_GREYBOX_ON ? -1 : 0;
+    }
+    f->map_open = 1;
+    if (setenv(GC_COVMAP_ENV_NAME, f->cm.name, 1) != 0) {
+        fprintf(stderr, "gatecrash fuzz: setenv %s: %s\n", GC_COVMAP_ENV_NAME, strerror(errno));
+        greybox_close(f);
+        return o->greybox == GC_FUZZ_GREYBOX_ON ? -1 : 0;
+    }
+    return 0;
+}
+
+/* After start-up (the session has seen GET /public answered): an
+ * instrumented target has written edges by now; an uninstrumented one
+ * ignored the variable. Start-up edges are folded in, credited to no case. */
+static int greybox_decide(struct fuzzer *f)
+{
+    if (!f->map_open)
+        return 0;
+    size_t startup = gc_covmap_new_edges(&f->cm, NULL);
+    int d = gc_fuzz_greybox_decide(f->o->greybox, startup);
+    if (d < 0) {
+        fprintf(stderr, "gatecrash fuzz: --greybox on: the target wrote no edge into the "
+                        "coverage map (gatekeeper not built with the netfuzz preset, "
+                        "-DGK_COVMAP=ON?)\n");
+        return -1;
+    }
+    if (d == 1) {
+        f->greybox = 1;
+        f->edges_seen = startup;
+    } else {
+        greybox_close(f); /* restarts get no variable either */
+    }
+    return 0;
+}
+
 static void fuzzer_free(struct fuzzer *f)
 {
     for (size_t i = 0; i < f->n_corpus; i++)
@@ -931,7 +1111,6 @@ static void fuzzer_free(struct fuzzer *f)
     free(f->entries.k);
     free(f->tuples.k);
     free(f->keys.k);
-    free(f->edges.k);
     free(f->bases);
     pthread_mutex_destroy(&f->mu);
 }
@@ -978,6 +1157,10 @@ static int write_fuzz_report(struct fuzzer *f, double secs)
     json_object_set_new(root, "corpus", json_integer((json_int_t)f->n_corpus));
     json_object_set_new(root, "tuples", json_integer((json_int_t)f->tuples.n));
     json_object_set_new(root, "harness_errors", json_integer((json_int_t)errs));
+    json_object_set_new(root, "greybox", json_boolean(f->greybox));
+    json_object_set_new(root, "edges", json_integer((json_int_t)f->edges_seen));
+    json_object_set_new(root, "kept_tuple", json_integer((json_int_t)f->kept_tuple));
+    json_object_set_new(root, "kept_edges", json_integer((json_int_t)f->kept_edges));
     json_object_set_new(root, "interrupted", json_boolean(gc__session_stopping()));
     json_object_set_new(root, "stopped_on_finding", json_boolean(atomic_load(&f->halt)));
     json_object_set_new(root, "first_finding_ms",
@@ -1010,11 +1193,16 @@ static int write_fuzz_report(struct fuzzer *f, double secs)
     if (m == NULL)
         return -1;
     fprintf(m, "# gatecrash fuzz %s\n\n", f->run.run_id);
-    fprintf(m, "| target | seed | jobs | duration | execs | execs/s | corpus | tuples | findings | "
-               "harness errors | first finding |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-    fprintf(m, "| %s | %s | %zu | %.1f s | %zu | %.0f | %zu | %zu | %zu | %zu | ",
-            f->run.target_name, seed, f->n_jobs, secs, ex, secs > 0 ? (double)ex / secs : 0.0,
-            f->n_corpus, f->tuples.n, f->n_findings, errs);
+    fprintf(m, "| target | seed | jobs | duration | execs | execs/s | corpus | tuples | edges | "
+               "kept for edges | findings | harness errors | first finding |\n"
+               "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(m, "| %s | %s | %zu | %.1f s | %zu | %.0f | %zu | %zu | ", f->run.target_name, seed,
+            f->n_jobs, secs, ex, secs > 0 ? (double)ex / secs : 0.0, f->n_corpus, f->tuples.n);
+    if (f->greybox)
+        fprintf(m, "%zu | %zu | ", f->edges_seen, f->kept_edges);
+    else
+        fprintf(m, "- (grey-box off) | - | ");
+    fprintf(m, "%zu | %zu | ", f->n_findings, errs);
     if (ff != NULL)
         fprintf(m, "%.1f s (%s) |\n", ff->first_ms / 1000.0, gc_oracle_name(ff->oracle));
     else
@@ -1038,10 +1226,16 @@ static int write_fuzz_report(struct fuzzer *f, double secs)
 static void summary(struct fuzzer *f, double secs)
 {
     size_t ex = atomic_load(&f->execs);
+    char grey[96];
+    if (f->greybox)
+        snprintf(grey, sizeof(grey), "greybox %zu edges (%zu kept for edges)", f->edges_seen,
+                 f->kept_edges);
+    else
+        snprintf(grey, sizeof(grey), "greybox off");
     printf("fuzz %s: %zu execs in %.1f s (%.0f execs/s), corpus %zu (%zu loaded, %zu new), "
-           "%zu tuples, %zu findings, %zu harness errors, seed %" PRIu64 "%s\n",
+           "%zu tuples, %zu findings, %zu harness errors, %s, seed %" PRIu64 "%s\n",
            f->run.run_id, ex, secs, secs > 0 ? (double)ex / secs : 0.0, f->n_corpus, f->n_loaded,
-           f->n_saved, f->tuples.n, f->n_findings, atomic_load(&f->errors), f->run.seed,
+           f->n_saved, f->tuples.n, f->n_findings, atomic_load(&f->errors), grey, f->run.seed,
            gc__session_stopping() ? " [interrupted]" : "");
     const struct fz_finding *ff = first_finding(f);
     if (ff != NULL)
@@ -1095,9 +1289,23 @@ int gc_cmd_fuzz(int argc, char **argv)
         return FZ_EXIT_ERR;
     }
     char err[FZ_ERR_MAX];
+    if (greybox_open(f) != 0) {
+        fuzzer_free(f);
+        free(f);
+        return FZ_EXIT_ERR;
+    }
     if (gc__session_open(&o.run, f->n_jobs, on_judged, f, &f->run, &f->sess, err, sizeof(err)) !=
         0) {
         fprintf(stderr, "gatecrash fuzz: %s\n", err);
+        greybox_close(f);
+        fuzzer_free(f);
+        free(f);
+        return FZ_EXIT_ERR;
+    }
+    if (greybox_decide(f) != 0) {
+        gc__session_close(f->sess);
+        gc_run_free(&f->run);
+        greybox_close(f);
         fuzzer_free(f);
         free(f);
         return FZ_EXIT_ERR;
@@ -1117,10 +1325,11 @@ int gc_cmd_fuzz(int argc, char **argv)
     if (!f->quiet)
         fprintf(stderr,
                 "gatecrash fuzz: %zu base cases (shard %u/%u), %zu corpus entries loaded, %d "
-                "job%s, seed %" PRIu64 ", %s%s\n",
+                "job%s, seed %" PRIu64 ", %s%s%s\n",
                 f->n_bases, o.shard_k, o.shard_n, f->n_loaded, jobs, jobs == 1 ? "" : "s",
                 f->run.seed, f->run.target_name,
-                gc__session_supervised(f->sess) ? " (supervised)" : "");
+                gc__session_supervised(f->sess) ? " (supervised)" : "",
+                f->greybox ? ", grey-box (coverage map)" : "");
     for (size_t i = 0; i < f->n_jobs; i++) {
         f->jobs[i].f = f;
         f->jobs[i].slot = i;
@@ -1176,6 +1385,7 @@ int gc_cmd_fuzz(int argc, char **argv)
     rc = f->n_findings > 0 ? FZ_EXIT_FINDINGS : FZ_EXIT_OK;
     gc__session_close(f->sess);
     gc_run_free(&f->run);
+    greybox_close(f); /* after the target stopped; also after SIGINT (the loop ends) */
     fuzzer_free(f);
     free(f);
     return rc;

@@ -36,11 +36,6 @@ size_t gc_fuzz_filter_verdicts(const struct gc_case *c, struct gc_verdict v[GC_O
     return n;
 }
 
-size_t gc_fuzz_feedback_edges(void)
-{
-    return 0; /* pending: coverage-instrumented gatekeeper over shared memory */
-}
-
 struct gc_fuzz_cases {
     struct gc_case *cases;    /* contiguous, what the runner indexes */
     struct gc_mut_case *mc;   /* owns every string the cases point at */

@@ -385,6 +385,8 @@ struct runner {
     pthread_mutex_t mu; /* findings, reproducers */
     pthread_mutex_t restart_mu;
     pthread_cond_t restart_cv;
+    pthread_t owner; /* gc__session_open's thread: it restarts (gatecrash fuzz --jobs 1) */
+    int has_owner;
     const char *phase;
     gc__judged_fn *judged; /* gatecrash fuzz: sees every verdict first (runner_internal.h) */
     void *judged_arg;
@@ -1117,6 +1119,15 @@ static int target_live(struct runner *r, int *died, int *status)
 static void await_restart(struct runner *r, unsigned gen)
 {
     pthread_mutex_lock(&r->restart_mu);
+    if (r->has_owner && pthread_equal(pthread_self(), r->owner)) {
+        /* The restarting thread itself ran a non-serial case: waiting for
+         * it would never end. */
+        if (atomic_load(&r->generation) == gen && !g_stop)
+            restart_target(r);
+        pthread_cond_broadcast(&r->restart_cv);
+        pthread_mutex_unlock(&r->restart_mu);
+        return;
+    }
     if (atomic_load(&r->generation) == gen)
         atomic_store(&r->need_restart, 1);
     while (atomic_load(&r->generation) == gen && !g_stop)
@@ -1846,6 +1857,8 @@ int gc__session_open(const struct gc_run_opts *o, size_t slots, gc__judged_fn *f
     r->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : RUN_DEFAULT_TIMEOUT_MS;
     r->tty = isatty(STDERR_FILENO);
     r->phase = "fuzz";
+    r->owner = pthread_self();
+    r->has_owner = 1;
     pthread_mutex_init(&r->mu, NULL);
     pthread_mutex_init(&r->restart_mu, NULL);
     pthread_cond_init(&r->restart_cv, NULL);

@@ -398,7 +398,6 @@ START_TEST(unknown_truth_keeps_only_model_free_oracles)
     c.refs = GC_MUT_REFS_EXACT;
     v[GC_OR_AUTHZ_BYPASS].fired = 1;
     ck_assert_uint_eq(gc_fuzz_filter_verdicts(&c, v), GC_OR_COUNT - 1);
-    ck_assert_uint_eq(gc_fuzz_feedback_edges(), 0);
 }
 END_TEST
 
