@@ -272,6 +272,7 @@ struct fz_finding {
     char signature[128];
     size_t n_ops;
     double first_ms; /* since the fuzzing clock started, when first sighted */
+    int flaky;       /* did not fire again on re-execution: reported, not saved, not failing */
 };
 
 struct fuzzer;
@@ -664,13 +665,20 @@ static void on_finding(struct fz_job *j, const struct gc_mut_entry *e, const str
     exec_entry(j, &m, base, cid, 1, &mc);
     const struct gc_verdict *v = fires(&j->seen, o) ? &j->seen.v[o] : NULL;
     struct gc_verdict vv;
-    if (v == NULL) { /* flaky: keep what the first sighting said */
+    /* A signal that does not come back when the minimized case runs again is
+     * flaky. Timing oracles (hang) are the usual source under load: such a
+     * finding is reported but neither saved as a permanent regression case nor
+     * allowed to fail the run. A crash counts even once. */
+    int flaky = v == NULL && o != GC_OR_CRASH;
+    if (v == NULL) { /* keep what the first sighting said */
         memset(&vv, 0, sizeof(vv));
         snprintf(vv.signature, sizeof(vv.signature), "%s", st);
         snprintf(vv.evidence, sizeof(vv.evidence), "(did not fire again after minimization)");
         v = &vv;
     }
-    save_regression(f, &m, id, o, v, mc.truth == GC_MUT_TRUTH_UNKNOWN ? "deny-or-allow" : "exact");
+    if (!flaky)
+        save_regression(f, &m, id, o, v,
+                        mc.truth == GC_MUT_TRUTH_UNKNOWN ? "deny-or-allow" : "exact");
     pthread_mutex_lock(&f->mu);
     struct fz_finding *fd = &f->findings[f->n_findings++];
     memcpy(fd->id, id, sizeof(fd->id));
@@ -680,6 +688,7 @@ static void on_finding(struct fz_job *j, const struct gc_mut_entry *e, const str
     snprintf(fd->signature, sizeof(fd->signature), "%s", v->signature);
     fd->n_ops = m.n_ops;
     fd->first_ms = first_ms;
+    fd->flaky = flaky;
     pthread_mutex_unlock(&f->mu);
     if (f->o->stop_on_finding)
         atomic_store(&f->halt, 1);
@@ -1175,6 +1184,7 @@ static int write_fuzz_report(struct fuzzer *f, double secs)
         json_object_set_new(e, "base", json_string(fd->base));
         json_object_set_new(e, "ops", json_integer((json_int_t)fd->n_ops));
         json_object_set_new(e, "first_seen_ms", json_real(fd->first_ms));
+        json_object_set_new(e, "flaky", json_boolean(fd->flaky));
         json_object_set_new(
             e, "signature",
             json_stringn(fd->signature, strnlen(fd->signature, sizeof(fd->signature))));
@@ -1211,8 +1221,8 @@ static int write_fuzz_report(struct fuzzer *f, double secs)
         fprintf(m, "\n| finding | oracle | base + ops | first seen |\n|---|---|---|---|\n");
     for (size_t i = 0; i < f->n_findings; i++) {
         const struct fz_finding *fd = &f->findings[i];
-        fprintf(m, "| `%s` | %s | `%s` + %zu | %.1f s |\n", fd->id, gc_oracle_name(fd->oracle),
-                fd->base, fd->n_ops, fd->first_ms / 1000.0);
+        fprintf(m, "| `%s` | %s%s | `%s` + %zu | %.1f s |\n", fd->id, gc_oracle_name(fd->oracle),
+                fd->flaky ? " (flaky)" : "", fd->base, fd->n_ops, fd->first_ms / 1000.0);
     }
     if (fclose(m) != 0) {
         free(md);
@@ -1244,9 +1254,14 @@ static void summary(struct fuzzer *f, double secs)
                atomic_load(&f->halt) ? " (--stop-on-finding)" : "");
     for (size_t i = 0; i < f->n_findings; i++) {
         const struct fz_finding *fd = &f->findings[i];
-        printf("  %s %-18s %s + %zu op%s (%.1f s): %s -> %s/%s.json\n", fd->id,
-               gc_oracle_name(fd->oracle), fd->base, fd->n_ops, fd->n_ops == 1 ? "" : "s",
-               fd->first_ms / 1000.0, fd->evidence, f->o->cases_dir, fd->id);
+        if (fd->flaky)
+            printf("  %s %-18s %s + %zu op%s (%.1f s): %s [flaky: not saved, not failing]\n",
+                   fd->id, gc_oracle_name(fd->oracle), fd->base, fd->n_ops,
+                   fd->n_ops == 1 ? "" : "s", fd->first_ms / 1000.0, fd->evidence);
+        else
+            printf("  %s %-18s %s + %zu op%s (%.1f s): %s -> %s/%s.json\n", fd->id,
+                   gc_oracle_name(fd->oracle), fd->base, fd->n_ops, fd->n_ops == 1 ? "" : "s",
+                   fd->first_ms / 1000.0, fd->evidence, f->o->cases_dir, fd->id);
     }
     if (f->n_findings > 0)
         printf("  reproducers: %s/findings/\n", gc__session_run_dir(f->sess));
@@ -1382,7 +1397,10 @@ int gc_cmd_fuzz(int argc, char **argv)
                 strerror(errno));
     else if (!f->quiet)
         fprintf(stderr, "gatecrash fuzz: report %s/fuzz.json\n", gc__session_run_dir(f->sess));
-    rc = f->n_findings > 0 ? FZ_EXIT_FINDINGS : FZ_EXIT_OK;
+    size_t solid = 0;
+    for (size_t i = 0; i < f->n_findings; i++)
+        solid += !f->findings[i].flaky;
+    rc = solid > 0 ? FZ_EXIT_FINDINGS : FZ_EXIT_OK;
     gc__session_close(f->sess);
     gc_run_free(&f->run);
     greybox_close(f); /* after the target stopped; also after SIGINT (the loop ends) */
