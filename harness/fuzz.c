@@ -282,6 +282,7 @@ struct fz_job {
     struct gc_prng rng;
     int record;      /* the next exec records its findings (a minimized finding) */
     struct fz_seen seen;
+    struct gc__conn_pool pool; /* kept connections, one per certificate kind */
     pthread_t th;
 };
 
@@ -395,6 +396,31 @@ static int wants_serial(const struct fuzzer *f, const struct gc_mut_case *mc)
     return f->n_jobs == 1 && (mc->route == GC_ROUTE_RUN || mc->truth == GC_MUT_TRUTH_UNKNOWN);
 }
 
+/* May this execution send on a kept connection (docs/NETFUZZ.md "Connection
+ * reuse")? Only a plain single request: framing variants may leave the
+ * stream desynchronized, and the serial-evidence families (run, ssrf, leak,
+ * hardening/posture, robust) need their own window per case. */
+static int may_reuse(const struct gc_mut_entry *e, const struct gc_mut_case *mc, int serial)
+{
+    const struct gc_case *c = &mc->c;
+    if (serial || c->action != GC_ACT_REQUEST || c->raw != NULL || mc->route == GC_ROUTE_RUN)
+        return 0;
+    switch (c->family) {
+    case GC_FAM_RUN:
+    case GC_FAM_SSRF:
+    case GC_FAM_LEAK:
+    case GC_FAM_HARDENING:
+    case GC_FAM_ROBUST:
+        return 0;
+    default:
+        break;
+    }
+    for (size_t i = 0; i < e->n_ops; i++)
+        if (e->ops[i].kind == GC_MUT_FRAME || e->ops[i].kind == GC_MUT_JWT_URL)
+            return 0; /* framing; a jku/x5u fetch is canary (ssrf) evidence */
+    return 1;
+}
+
 /* Run e; j->seen tells what happened. record: keep the case alive and let the
  * runner record its findings. 0, or -1 when the entry does not build. */
 static int exec_entry(struct fz_job *j, const struct gc_mut_entry *e, const struct gc_case *base,
@@ -409,7 +435,10 @@ static int exec_entry(struct fz_job *j, const struct gc_mut_entry *e, const stru
     }
     memset(&j->seen, 0, sizeof(j->seen));
     j->record = record;
-    gc__run_one(f->sess, j->slot, &mc->c, wants_serial(f, mc));
+    int serial = wants_serial(f, mc);
+    gc__net_pool_bind(&j->pool, may_reuse(e, mc, serial));
+    gc__run_one(f->sess, j->slot, &mc->c, serial);
+    gc__net_pool_bind(NULL, 0);
     j->record = 0;
     atomic_fetch_add(&f->execs, 1);
     if (f->run.results != NULL && f->run.results[j->slot].outcome == GC_OUT_ERROR)
@@ -1166,6 +1195,18 @@ static int write_fuzz_report(struct fuzzer *f, double secs)
     json_object_set_new(root, "corpus", json_integer((json_int_t)f->n_corpus));
     json_object_set_new(root, "tuples", json_integer((json_int_t)f->tuples.n));
     json_object_set_new(root, "harness_errors", json_integer((json_int_t)errs));
+    /* Connection reuse (docs/NETFUZZ.md): read after the jobs ended. */
+    size_t opened = 0, requests = 0, reused = 0, retried = 0;
+    for (size_t i = 0; i < f->n_jobs; i++) {
+        opened += f->jobs[i].pool.opened;
+        requests += f->jobs[i].pool.requests;
+        reused += f->jobs[i].pool.reused;
+        retried += f->jobs[i].pool.retried;
+    }
+    json_object_set_new(root, "connections_opened", json_integer((json_int_t)opened));
+    json_object_set_new(root, "requests", json_integer((json_int_t)requests));
+    json_object_set_new(root, "requests_reused", json_integer((json_int_t)reused));
+    json_object_set_new(root, "reuse_retries", json_integer((json_int_t)retried));
     json_object_set_new(root, "greybox", json_boolean(f->greybox));
     json_object_set_new(root, "edges", json_integer((json_int_t)f->edges_seen));
     json_object_set_new(root, "kept_tuple", json_integer((json_int_t)f->kept_tuple));
@@ -1401,6 +1442,8 @@ int gc_cmd_fuzz(int argc, char **argv)
     for (size_t i = 0; i < f->n_findings; i++)
         solid += !f->findings[i].flaky;
     rc = solid > 0 ? FZ_EXIT_FINDINGS : FZ_EXIT_OK;
+    for (size_t i = 0; i < f->n_jobs; i++)
+        gc__net_pool_close(&f->jobs[i].pool); /* before the session frees the TLS clients */
     gc__session_close(f->sess);
     gc_run_free(&f->run);
     greybox_close(f); /* after the target stopped; also after SIGINT (the loop ends) */

@@ -114,4 +114,33 @@ int gc__session_supervised(const struct gc__session *s);
 /* Stop the target and free; run keeps its findings. */
 void gc__session_close(struct gc__session *s);
 
+/* --- Added (gatecrash fuzz: connection reuse, docs/NETFUZZ.md "Connection
+ * reuse"). A pool belongs to one fuzz job (one thread); it keeps at most one
+ * open connection per (TLS client = certificate kind, port). The runner's
+ * per-case path (runner.c) is unchanged: the fuzzer binds its pool to the
+ * calling thread around gc__run_one, and gc__net_run's plain-request path
+ * (GC__NET_REQUEST) then sends on the kept connection when `reuse` is 1. --- */
+#define GC__POOL_MAX 32 /* kept connections per pool (>= certificate kinds) */
+
+struct gc__pool_conn {
+    struct gc_client *cl;
+    uint16_t port;
+    struct gc_conn *conn; /* NULL: none kept */
+};
+
+struct gc__conn_pool {
+    struct gc__pool_conn kept[GC__POOL_MAX];
+    size_t opened;   /* TLS connections the bound executions opened */
+    size_t requests; /* requests they sent */
+    size_t reused;   /* requests sent on a kept connection */
+    size_t retried;  /* reused connections that failed: retried on a fresh one */
+};
+
+/* Bind p (NULL = unbind) to the calling thread. reuse = 1: this execution
+ * may send on, and keep, a connection of p; 0: fresh connection, closed after
+ * (counted all the same). */
+void gc__net_pool_bind(struct gc__conn_pool *p, int reuse);
+/* Close every kept connection (before the TLS clients are freed). */
+void gc__net_pool_close(struct gc__conn_pool *p);
+
 #endif

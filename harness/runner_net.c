@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -83,6 +84,10 @@ static void note_status(struct gc__net_result *out, enum gc_conn_status st)
         out->handshake_ok = 0;
 }
 
+/* The calling thread's connection pool (gc__net_pool_bind). */
+static _Thread_local struct gc__conn_pool *t_pool;
+static _Thread_local int t_reuse;
+
 /* Open a connection: fills connect_ok / handshake_ok. */
 static struct gc_conn *open_conn(struct gc_client *cl, uint16_t port, int timeout_ms,
                                  struct gc__net_result *out, const char *what)
@@ -90,6 +95,8 @@ static struct gc_conn *open_conn(struct gc_client *cl, uint16_t port, int timeou
     struct gc_conn *conn = NULL;
     char err[GC_CLIENT_ERR_MAX] = "";
     enum gc_conn_status st = gc_conn_open(cl, port, timeout_ms, &conn, err, sizeof(err));
+    if (t_pool != NULL)
+        t_pool->opened++;
     if (st == GC_CONN_OK) {
         out->connect_ok = 1;
         out->handshake_ok = 1;
@@ -103,15 +110,33 @@ static struct gc_conn *open_conn(struct gc_client *cl, uint16_t port, int timeou
     return NULL;
 }
 
-/* Send n requests on one connection (one write when pipelined), read n answers. */
-static void exchange(struct gc_client *cl, uint16_t port, int timeout_ms,
-                     const struct gc__net_req *r, size_t n, struct gc__net_result *out,
-                     const char *what)
+/* The connection may carry another request after resp: the target said
+ * keep-alive (llhttp's verdict, RFC 9112 §9.3), did not say
+ * `Connection: close`, and answered 2xx or 4xx (a 5xx or 3xx may come from a
+ * state we do not want to inherit). */
+static int reusable(const struct gc_response *resp)
 {
-    struct gc_conn *conn = open_conn(cl, port, timeout_ms, out, what);
-    if (conn == NULL)
-        return;
+    if (!resp->keep_alive)
+        return 0;
+    if (!((resp->status >= 200 && resp->status < 300) ||
+          (resp->status >= 400 && resp->status < 500)))
+        return 0;
+    for (size_t i = 0; i < resp->n_headers; i++)
+        if (strcasecmp(resp->headers[i].name, "Connection") == 0 &&
+            strcasestr(resp->headers[i].value, "close") != NULL)
+            return 0;
+    return 1;
+}
+
+/* Send n requests on conn (one write when pipelined), read n answers into
+ * out. *keep: the last answer leaves conn fit for another request. */
+static enum gc_conn_status talk(struct gc_conn *conn, const struct gc__net_req *r, size_t n,
+                                struct gc__net_result *out, const char *what, int *keep)
+{
+    *keep = 0;
     enum gc_conn_status st;
+    if (t_pool != NULL)
+        t_pool->requests += n;
     if (n == 1) {
         st = gc_conn_send(conn, r->req[0], r->req_len[0]);
     } else {
@@ -119,9 +144,8 @@ static void exchange(struct gc_client *cl, uint16_t port, int timeout_ms,
         size_t total = r->req_len[0] + r->req_len[1];
         uint8_t *both = malloc(total > 0 ? total : 1);
         if (both == NULL) {
-            gc_conn_close(conn);
             seterr(out, what, GC_CONN_USAGE, "out of memory");
-            return;
+            return GC_CONN_USAGE;
         }
         memcpy(both, r->req[0], r->req_len[0]);
         memcpy(both + r->req_len[0], r->req[1], r->req_len[1]);
@@ -131,23 +155,124 @@ static void exchange(struct gc_client *cl, uint16_t port, int timeout_ms,
     if (st != GC_CONN_OK) {
         note_status(out, st);
         seterr(out, what, st, "send");
+        return st;
     }
-    for (size_t i = 0; i < n && st == GC_CONN_OK; i++) {
+    for (size_t i = 0; i < n; i++) {
         struct gc_response resp;
         st = gc_conn_read_response(conn, &resp, r->head[i]);
         if (st != GC_CONN_OK) {
             note_status(out, st);
             seterr(out, what, st, i == 0 ? "first response" : "second response");
-            break;
+            return st;
         }
+        int ok = reusable(&resp);
         if (take_response(&resp, &out->rx[out->n_rx]) != 0) {
             gc_response_free(&resp);
             seterr(out, what, GC_CONN_USAGE, "out of memory");
-            break;
+            return GC_CONN_USAGE;
         }
         out->n_rx++;
+        *keep = ok;
     }
+    return GC_CONN_OK;
+}
+
+/* Send n requests on one connection (one write when pipelined), read n answers. */
+static void exchange(struct gc_client *cl, uint16_t port, int timeout_ms,
+                     const struct gc__net_req *r, size_t n, struct gc__net_result *out,
+                     const char *what)
+{
+    struct gc_conn *conn = open_conn(cl, port, timeout_ms, out, what);
+    if (conn == NULL)
+        return;
+    int keep;
+    (void)talk(conn, r, n, out, what, &keep);
     gc_conn_close(conn);
+}
+
+/* The pool's place for (cl, port): its kept connection, or a free place.
+ * NULL when the pool is full. A connection kept for another port (the
+ * target was restarted elsewhere) is closed. */
+static struct gc__pool_conn *pool_place(struct gc__conn_pool *p, struct gc_client *cl,
+                                        uint16_t port)
+{
+    struct gc__pool_conn *free_place = NULL;
+    for (size_t i = 0; i < GC__POOL_MAX; i++) {
+        struct gc__pool_conn *k = &p->kept[i];
+        if (k->cl == cl) {
+            if (k->port != port && k->conn != NULL) {
+                gc_conn_close(k->conn);
+                k->conn = NULL;
+            }
+            k->port = port;
+            return k;
+        }
+        if (k->cl == NULL && free_place == NULL)
+            free_place = k;
+    }
+    if (free_place != NULL) {
+        free_place->cl = cl;
+        free_place->port = port;
+        free_place->conn = NULL;
+    }
+    return free_place;
+}
+
+/* One plain request on the kept connection when there is one. Any failure
+ * there (the target closed an idle connection, restarted, or the stream went
+ * bad) is not the case's: close it and run the request once more on a fresh
+ * connection, whose result is the observation. */
+static void exchange_pooled(struct gc_client *cl, uint16_t port, int timeout_ms,
+                            const struct gc__net_req *r, struct gc__net_result *out)
+{
+    struct gc__pool_conn *k = pool_place(t_pool, cl, port);
+    if (k == NULL) {
+        exchange(cl, port, timeout_ms, r, 1, out, "request");
+        return;
+    }
+    struct gc_conn *conn = k->conn;
+    k->conn = NULL;
+    int keep = 0;
+    if (conn != NULL) {
+        t_pool->reused++;
+        out->connect_ok = 1;
+        out->handshake_ok = 1;
+        if (talk(conn, r, 1, out, "request", &keep) == GC_CONN_OK) {
+            if (keep)
+                k->conn = conn;
+            else
+                gc_conn_close(conn);
+            return;
+        }
+        gc_conn_close(conn);
+        gc__net_result_free(out);
+        memset(out, 0, sizeof(*out));
+        t_pool->retried++;
+    }
+    conn = open_conn(cl, port, timeout_ms, out, "request");
+    if (conn == NULL)
+        return;
+    if (talk(conn, r, 1, out, "request", &keep) == GC_CONN_OK && keep)
+        k->conn = conn;
+    else
+        gc_conn_close(conn);
+}
+
+void gc__net_pool_bind(struct gc__conn_pool *p, int reuse)
+{
+    t_pool = p;
+    t_reuse = p != NULL && reuse;
+}
+
+void gc__net_pool_close(struct gc__conn_pool *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < GC__POOL_MAX; i++) {
+        if (p->kept[i].conn != NULL)
+            gc_conn_close(p->kept[i].conn);
+        p->kept[i] = (struct gc__pool_conn){0};
+    }
 }
 
 /* A plain TCP socket connected to 127.0.0.1:port, or -1. */
@@ -355,7 +480,10 @@ void gc__net_run(struct gc_client *cl, uint16_t port, int timeout_ms, enum gc__n
     }
     switch (a) {
     case GC__NET_REQUEST:
-        exchange(cl, port, timeout_ms, r, 1, out, "request");
+        if (t_pool != NULL && t_reuse)
+            exchange_pooled(cl, port, timeout_ms, r, out);
+        else
+            exchange(cl, port, timeout_ms, r, 1, out, "request");
         break;
     case GC__NET_PIPELINE:
         exchange(cl, port, timeout_ms, r, r->n_req >= 2 ? 2 : 1, out, "pipelined requests");

@@ -89,6 +89,52 @@ static size_t count_json(const char *dir)
     return n;
 }
 
+/* The text of the fuzz.json of the only run under <g_tmp>/reports/runs, or NULL. */
+static char *only_fuzz_report(void)
+{
+    char runs[PATH_MAX + 32];
+    snprintf(runs, sizeof(runs), "%s/reports/runs", g_tmp);
+    DIR *d = opendir(runs);
+    if (d == NULL)
+        return NULL;
+    char path[2 * PATH_MAX];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s/fuzz.json", runs, e->d_name);
+        n++;
+    }
+    closedir(d);
+    if (n != 1)
+        return NULL;
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return NULL;
+    char *text = calloc(1, FT_OUT_MAX + 1);
+    if (text != NULL) {
+        size_t got = fread(text, 1, FT_OUT_MAX, fp);
+        text[got] = '\0';
+    }
+    fclose(fp);
+    return text;
+}
+
+/* The unsigned integer after "key": in a JSON text, or -1. */
+static long long json_count(const char *text, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof(pat), "\"%s\":", key);
+    const char *p = text != NULL ? strstr(text, pat) : NULL;
+    if (p == NULL)
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(p + strlen(pat), &end, 10);
+    return end == p + strlen(pat) || errno != 0 || v < 0 ? -1 : v;
+}
+
 START_TEST(clean_gatekeeper_no_finding_corpus_written_and_resumed)
 {
     char *out = NULL;
@@ -104,6 +150,18 @@ START_TEST(clean_gatekeeper_no_finding_corpus_written_and_resumed)
     size_t kept = count_json(corpus);
     ck_assert_msg(kept > 0, "no corpus entry written:\n%s", out);
     ck_assert_uint_eq(count_json(cases), 0);
+    /* Connection reuse happened: fewer connections than requests, and
+     * every execution sent its request. */
+    char *report = only_fuzz_report();
+    ck_assert_msg(report != NULL, "no single fuzz.json under reports/runs");
+    long long opened = json_count(report, "connections_opened");
+    long long requests = json_count(report, "requests");
+    long long reused = json_count(report, "requests_reused");
+    long long execs = json_count(report, "execs");
+    ck_assert_msg(opened > 0 && requests > opened && reused > 0,
+                  "opened %lld requests %lld reused %lld:\n%s", opened, requests, reused, report);
+    ck_assert_msg(requests >= execs, "requests %lld < execs %lld", requests, execs);
+    free(report);
     free(out);
 
     const char *again[] = {"fuzz",    "--time",      "3",     "--seed",    "1",
