@@ -11,10 +11,8 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +23,10 @@
 
 #include <jansson.h>
 
-extern char **environ;
+#include "itest_util.h"
 
 #define BT_RUN_TIMEOUT_MS 120000   /* the whole catalogue against node, with margin */
 #define BT_REPLAY_TIMEOUT_MS 60000
-#define BT_POLL_MS 20
 #define BT_ROOT_MAX 256
 #define BT_MAX_ARGS 24
 #define BT_CMD_MAX (PATH_MAX + 16)
@@ -58,92 +55,6 @@ static const struct {
     {"4 /run through a shell", "unsafe-exec", "run."},
 };
 #define N_PLANTED (sizeof(PLANTED) / sizeof(PLANTED[0]))
-
-static int path_join(char *out, size_t cap, const char *a, const char *b)
-{
-    int n = snprintf(out, cap, "%s/%s", a, b);
-    return n > 0 && (size_t)n < cap ? 0 : -1;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf != NULL) {
-        if (n + 1 >= cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        if (got == 0)
-            break;
-        n += got;
-    }
-    fclose(f);
-    if (buf != NULL)
-        buf[n] = '\0';
-    return buf;
-}
-
-static int rm_entry(const char *p, const struct stat *st, int fl, struct FTW *ftw)
-{
-    (void)st;
-    (void)fl;
-    (void)ftw;
-    return remove(p);
-}
-
-/* Run argv, stdout/stderr into files under g_tmp; the exit code (128+sig when
- * killed, -1 after the timeout). */
-static int run_tool(char *const argv[], const char *tag, int timeout_ms, char **out, char **err)
-{
-    char out_path[PATH_MAX], err_path[PATH_MAX], name[96];
-    snprintf(name, sizeof(name), "%s.stdout", tag);
-    if (path_join(out_path, sizeof(out_path), g_tmp, name) != 0)
-        return -1;
-    snprintf(name, sizeof(name), "%s.stderr", tag);
-    if (path_join(err_path, sizeof(err_path), g_tmp, name) != 0)
-        return -1;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        return -1;
-    int status = 0, waited = 0;
-    struct timespec step = {.tv_sec = 0, .tv_nsec = BT_POLL_MS * 1000000L};
-    for (int t = 0; t < timeout_ms; t += BT_POLL_MS) {
-        if (waitpid(pid, &status, WNOHANG) == pid) {
-            waited = 1;
-            break;
-        }
-        nanosleep(&step, NULL);
-    }
-    if (!waited) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
-    if (out != NULL)
-        *out = slurp(out_path);
-    if (err != NULL)
-        *err = slurp(err_path);
-    if (!waited)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 static int node_on_path(void)
 {
@@ -175,13 +86,13 @@ static void suite_setup(void)
         return;
     }
     /* gatekeeper run as root drops to nobody and must reach the fixtures under here. */
-    if (chmod(g_tmp, 0755) != 0 || path_join(g_run, sizeof(g_run), g_tmp, "run") != 0)
+    if (chmod(g_tmp, 0755) != 0 || it_path_join(g_run, sizeof(g_run), g_tmp, "run") != 0)
         return;
     char cmd[BT_CMD_MAX];
     snprintf(cmd, sizeof(cmd), "node %s", BT_SCRIPT);
     char *argv[BT_MAX_ARGS] = {GC_GATECRASH_BIN, "run", "--target-cmd", cmd, "--manifest",
                                BT_MANIFEST, "--out", g_run, "--reports", g_tmp, "--quiet", NULL};
-    g_run_rc = run_tool(argv, "run", BT_RUN_TIMEOUT_MS, &g_run_out, &g_run_err);
+    g_run_rc = it_run_tool(argv, g_tmp, "run", BT_RUN_TIMEOUT_MS, &g_run_out, &g_run_err);
 }
 
 static void suite_teardown(void)
@@ -189,13 +100,13 @@ static void suite_teardown(void)
     free(g_run_out);
     free(g_run_err);
     if (g_tmp[0] != '\0')
-        nftw(g_tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        it_rm_tree(g_tmp);
 }
 
 static json_t *load_summary(void)
 {
     char p[PATH_MAX];
-    ck_assert_int_eq(path_join(p, sizeof(p), g_run, "summary.json"), 0);
+    ck_assert_int_eq(it_path_join(p, sizeof(p), g_run, "summary.json"), 0);
     json_error_t je;
     json_t *root = json_load_file(p, 0, &je);
     ck_assert_msg(root != NULL, "%s: %s\nrun stdout:\n%s\nstderr:\n%s", p, je.text,
@@ -224,7 +135,7 @@ static void repro_path(json_t *finding, char *out, size_t cap)
     const char *rel = json_string_value(json_object_get(finding, "repro_dir"));
     ck_assert_msg(rel != NULL && rel[0] != '\0', "finding %s has no repro_dir",
                   json_string_value(json_object_get(finding, "id")));
-    ck_assert_int_eq(path_join(out, cap, g_run, rel), 0);
+    ck_assert_int_eq(it_path_join(out, cap, g_run, rel), 0);
 }
 
 START_TEST(broken_target_run_exits_1)
@@ -258,16 +169,16 @@ END_TEST
 START_TEST(exec_marker_catches_the_shell_without_a_supervisor)
 {
     char run[PATH_MAX], cmd[BT_CMD_MAX];
-    ck_assert_int_eq(path_join(run, sizeof(run), g_tmp, "marker-run"), 0);
+    ck_assert_int_eq(it_path_join(run, sizeof(run), g_tmp, "marker-run"), 0);
     snprintf(cmd, sizeof(cmd), "node %s", BT_SCRIPT);
     char *argv[BT_MAX_ARGS] = {GC_GATECRASH_BIN, "run", BT_MARKER_PREFIX, "--no-supervise",
                                "--target-cmd", cmd, "--manifest", BT_MANIFEST, "--out", run,
                                "--reports", g_tmp, "--quiet", NULL};
     char *out = NULL, *err = NULL;
-    int rc = run_tool(argv, "marker", BT_RUN_TIMEOUT_MS, &out, &err);
+    int rc = it_run_tool(argv, g_tmp, "marker", BT_RUN_TIMEOUT_MS, &out, &err);
     ck_assert_msg(rc == 1, "exit %d\nstdout:\n%s\nstderr:\n%s", rc, out ? out : "", err ? err : "");
     char p[PATH_MAX];
-    ck_assert_int_eq(path_join(p, sizeof(p), run, "summary.json"), 0);
+    ck_assert_int_eq(it_path_join(p, sizeof(p), run, "summary.json"), 0);
     json_error_t je;
     json_t *sum = json_load_file(p, 0, &je);
     ck_assert_msg(sum != NULL, "%s: %s", p, je.text);
@@ -302,7 +213,7 @@ START_TEST(one_finding_of_each_oracle_replays_as_reproduced)
         repro_path(f, dir, sizeof(dir));
         char *argv[BT_MAX_ARGS] = {GC_GATECRASH_BIN, "replay", dir, NULL};
         char *out = NULL, *err = NULL;
-        int rc = run_tool(argv, "replay", BT_REPLAY_TIMEOUT_MS, &out, &err);
+        int rc = it_run_tool(argv, g_tmp, "replay", BT_REPLAY_TIMEOUT_MS, &out, &err);
         ck_assert_msg(rc == 1 && out != NULL && strstr(out, "\nREPRODUCED: ") != NULL &&
                           strstr(out, "3/3 attempts") != NULL,
                       "replay %s (%s): exit %d\nstdout:\n%s\nstderr:\n%s", dir, PLANTED[k].oracle,
@@ -325,7 +236,7 @@ START_TEST(finding_replayed_against_clean_gatekeeper_is_fixed)
     ck_assert_ptr_nonnull(f);
     char src[PATH_MAX], cj[PATH_MAX], dir[PATH_MAX], out_cj[PATH_MAX];
     repro_path(f, src, sizeof(src));
-    ck_assert_int_eq(path_join(cj, sizeof(cj), src, "case.json"), 0);
+    ck_assert_int_eq(it_path_join(cj, sizeof(cj), src, "case.json"), 0);
     json_error_t je;
     json_t *c = json_load_file(cj, JSON_REJECT_DUPLICATES, &je);
     ck_assert_msg(c != NULL, "%s: %s", cj, je.text);
@@ -333,14 +244,14 @@ START_TEST(finding_replayed_against_clean_gatekeeper_is_fixed)
     json_t *t = json_pack("{s:s, s:s, s:[]}", "mode", "embedded", "gatekeeper", GK_GATEKEEPER_BIN,
                           "gatekeeper_args");
     ck_assert_int_eq(json_object_set_new(c, "target", t), 0);
-    ck_assert_int_eq(path_join(dir, sizeof(dir), g_tmp, "fixed"), 0);
+    ck_assert_int_eq(it_path_join(dir, sizeof(dir), g_tmp, "fixed"), 0);
     ck_assert_int_eq(mkdir(dir, 0755), 0);
-    ck_assert_int_eq(path_join(out_cj, sizeof(out_cj), dir, "case.json"), 0);
+    ck_assert_int_eq(it_path_join(out_cj, sizeof(out_cj), dir, "case.json"), 0);
     ck_assert_int_eq(json_dump_file(c, out_cj, JSON_INDENT(2)), 0);
     json_decref(c);
     char *argv[BT_MAX_ARGS] = {GC_GATECRASH_BIN, "replay", dir, NULL};
     char *out = NULL, *err = NULL;
-    int rc = run_tool(argv, "fixed", BT_REPLAY_TIMEOUT_MS, &out, &err);
+    int rc = it_run_tool(argv, g_tmp, "fixed", BT_REPLAY_TIMEOUT_MS, &out, &err);
     ck_assert_msg(rc == 0 && out != NULL && strstr(out, "\nFIXED: ") != NULL &&
                       strstr(out, "0/3 attempts") != NULL,
                   "replay %s: exit %d\nstdout:\n%s\nstderr:\n%s", dir, rc, out ? out : "",
@@ -383,10 +294,10 @@ START_TEST(missing_or_corrupt_case_json_is_exit_2)
     for (size_t i = 0; i < sizeof(ROWS) / sizeof(ROWS[0]); i++) {
         char dir[PATH_MAX], name[32], cj[PATH_MAX];
         snprintf(name, sizeof(name), "bad-%zu", i);
-        ck_assert_int_eq(path_join(dir, sizeof(dir), g_tmp, name), 0);
+        ck_assert_int_eq(it_path_join(dir, sizeof(dir), g_tmp, name), 0);
         ck_assert_int_eq(mkdir(dir, 0755), 0);
         if (ROWS[i].content != NULL) {
-            ck_assert_int_eq(path_join(cj, sizeof(cj), dir, "case.json"), 0);
+            ck_assert_int_eq(it_path_join(cj, sizeof(cj), dir, "case.json"), 0);
             FILE *fp = fopen(cj, "w");
             ck_assert_ptr_nonnull(fp);
             fputs(ROWS[i].content, fp);
@@ -394,7 +305,7 @@ START_TEST(missing_or_corrupt_case_json_is_exit_2)
         }
         char *argv[BT_MAX_ARGS] = {GC_GATECRASH_BIN, "replay", dir, NULL};
         char *out = NULL, *err = NULL;
-        int rc = run_tool(argv, "bad", BT_REPLAY_TIMEOUT_MS, &out, &err);
+        int rc = it_run_tool(argv, g_tmp, "bad", BT_REPLAY_TIMEOUT_MS, &out, &err);
         ck_assert_msg(rc == 2 && err != NULL && strstr(err, "gatecrash replay: ") != NULL &&
                           strstr(err, ROWS[i].message) != NULL,
                       "row %zu: exit %d, stderr: %s (want \"%s\")", i, rc, err ? err : "",
@@ -428,7 +339,7 @@ START_TEST(replay_usage_errors_and_help)
             argv[n++] = (char *)ROWS[i].args[k];
         argv[n] = NULL;
         char *out = NULL, *err = NULL;
-        int rc = run_tool(argv, "usage", BT_REPLAY_TIMEOUT_MS, &out, &err);
+        int rc = it_run_tool(argv, g_tmp, "usage", BT_REPLAY_TIMEOUT_MS, &out, &err);
         const char *where = ROWS[i].rc == 0 ? out : err;
         ck_assert_msg(rc == ROWS[i].rc && where != NULL && strstr(where, ROWS[i].want) != NULL,
                       "row %zu: exit %d, stdout: %s stderr: %s", i, rc, out ? out : "",

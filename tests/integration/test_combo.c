@@ -25,13 +25,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "itest_util.h"
+
 #define CT_BUG "token-xff-trusted"
 #define CT_SEED "1"
 #define CT_FUZZ_TIME_S 30 /* the bound asserted: first finding within 30 s */
 #define CT_FUZZ_TIME_ARG "30"
 #define CT_TIMEOUT_S 120 /* a whole gatecrash process: start-up, run, minimization */
-#define CT_POLL_MS 50
-#define CT_OUT_MAX (1u << 20)
 #define CT_MAX_ARGS 32
 #define CT_TMP_MAX 256
 #define CT_SKIP 77
@@ -43,47 +43,15 @@ static char g_tmp[CT_TMP_MAX];
  * into *out. Exit code, or -1 (killed after CT_TIMEOUT_S, or not run). */
 static int run(const char *const *args, char **out)
 {
+    static const char *const env[] = {"GATECRASH_CASES_DIR=", NULL}; /* the fixed catalogue only */
     char log[PATH_MAX];
-    snprintf(log, sizeof(log), "%s/out.txt", g_tmp);
     const char *argv[CT_MAX_ARGS];
-    size_t n = 0;
-    argv[n++] = GC_GATECRASH_BIN;
-    for (size_t i = 0; args[i] != NULL && n + 1 < CT_MAX_ARGS; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd < 0 || chdir(g_tmp) != 0)
-            _exit(127);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        setenv("GATECRASH_CASES_DIR", "", 1); /* the fixed catalogue only */
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    if (pid < 0)
+    if (it_path_join(log, sizeof(log), g_tmp, "out.txt") != 0 ||
+        it_argv(argv, CT_MAX_ARGS, GC_GATECRASH_BIN, NULL, args) != 0)
         return -1;
-    int st = 0;
-    time_t start = time(NULL);
-    while (waitpid(pid, &st, WNOHANG) == 0) {
-        if (time(NULL) - start > CT_TIMEOUT_S) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &st, 0);
-            return -1;
-        }
-        struct timespec ts = {.tv_sec = 0, .tv_nsec = CT_POLL_MS * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    FILE *fp = fopen(log, "r");
-    *out = calloc(1, CT_OUT_MAX + 1);
-    if (fp != NULL && *out != NULL) {
-        size_t got = fread(*out, 1, CT_OUT_MAX, fp);
-        (*out)[got] = '\0';
-    }
-    if (fp != NULL)
-        fclose(fp);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    struct it_run_opts o = {
+        .argv = argv, .timeout_ms = CT_TIMEOUT_S * 1000, .cwd = g_tmp, .env = env, .out_path = log};
+    return it_run(&o, out, NULL);
 }
 
 START_TEST(catalogue_misses_token_xff_trusted)
@@ -141,17 +109,6 @@ START_TEST(fuzz_finds_token_xff_trusted_within_30_s)
 }
 END_TEST
 
-static int rm_tree(const char *path)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/rm", "rm", "-rf", "--", path, (char *)NULL);
-        _exit(127);
-    }
-    int st = 0;
-    return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const char *slow = getenv(CT_ENV_SLOW);
@@ -159,21 +116,13 @@ int main(void)
         fprintf(stderr, "test_combo: skipped (set %s=1; label slow)\n", CT_ENV_SLOW);
         return CT_SKIP;
     }
-    snprintf(g_tmp, sizeof(g_tmp), "/tmp/gc-itest-combo-XXXXXX");
-    if (mkdtemp(g_tmp) == NULL)
+    if (it_make_tmp(g_tmp, sizeof(g_tmp), "combo") != 0)
         return 1;
-    chmod(g_tmp, 0755); /* gatekeeper drops to nobody when run as root */
     Suite *s = suite_create("combo");
     TCase *tc = tcase_create("combo");
     tcase_set_timeout(tc, 2 * CT_TIMEOUT_S);
     tcase_add_test(tc, catalogue_misses_token_xff_trusted);
     tcase_add_test(tc, fuzz_finds_token_xff_trusted_within_30_s);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    rm_tree(g_tmp);
-    return failed ? 1 : 0;
+    return it_run_suite_nofork(s, g_tmp);
 }

@@ -19,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "itest_util.h"
+
 #define FT_TIMEOUT_S 90 /* a 10 s fuzz run plus start-up and minimization, with margin */
-#define FT_POLL_MS 50
-#define FT_OUT_MAX (1u << 20)
 #define FT_MAX_ARGS 32
 #define FT_BROKEN GC_SOURCE_DIR "/tests/broken-target/broken.js"
 
@@ -31,62 +31,15 @@ static char g_tmp[FT_TMP_MAX];
 /* Run gatecrash with args in g_tmp (cwd), stdout+stderr into *out. Exit code, or -1. */
 static int run(const char *const *args, char **out)
 {
+    static const char *const env[] = {"GATECRASH_CASES_DIR=", NULL};
     char log[PATH_MAX];
-    snprintf(log, sizeof(log), "%s/out.txt", g_tmp);
     const char *argv[FT_MAX_ARGS];
-    size_t n = 0;
-    argv[n++] = GC_GATECRASH_BIN;
-    for (size_t i = 0; args[i] != NULL && n + 1 < FT_MAX_ARGS; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd < 0 || chdir(g_tmp) != 0)
-            _exit(127);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        setenv("GATECRASH_CASES_DIR", "", 1);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    if (pid < 0)
+    if (it_path_join(log, sizeof(log), g_tmp, "out.txt") != 0 ||
+        it_argv(argv, FT_MAX_ARGS, GC_GATECRASH_BIN, NULL, args) != 0)
         return -1;
-    int st = 0;
-    time_t start = time(NULL);
-    while (waitpid(pid, &st, WNOHANG) == 0) {
-        if (time(NULL) - start > FT_TIMEOUT_S) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &st, 0);
-            return -1;
-        }
-        struct timespec ts = {.tv_sec = 0, .tv_nsec = FT_POLL_MS * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    FILE *fp = fopen(log, "r");
-    *out = calloc(1, FT_OUT_MAX + 1);
-    if (fp != NULL && *out != NULL) {
-        size_t got = fread(*out, 1, FT_OUT_MAX, fp);
-        (*out)[got] = '\0';
-    }
-    if (fp != NULL)
-        fclose(fp);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static size_t count_json(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return 0;
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t l = strlen(e->d_name);
-        n += e->d_name[0] != '.' && l > 5 && strcmp(e->d_name + l - 5, ".json") == 0;
-    }
-    closedir(d);
-    return n;
+    struct it_run_opts o = {
+        .argv = argv, .timeout_ms = FT_TIMEOUT_S * 1000, .cwd = g_tmp, .env = env, .out_path = log};
+    return it_run(&o, out, NULL);
 }
 
 /* The text of the fuzz.json of the only run under <g_tmp>/reports/runs, or NULL. */
@@ -109,16 +62,7 @@ static char *only_fuzz_report(void)
     closedir(d);
     if (n != 1)
         return NULL;
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL)
-        return NULL;
-    char *text = calloc(1, FT_OUT_MAX + 1);
-    if (text != NULL) {
-        size_t got = fread(text, 1, FT_OUT_MAX, fp);
-        text[got] = '\0';
-    }
-    fclose(fp);
-    return text;
+    return it_slurp(path, NULL);
 }
 
 /* The unsigned integer after "key": in a JSON text, or -1. */
@@ -147,9 +91,9 @@ START_TEST(clean_gatekeeper_no_finding_corpus_written_and_resumed)
     char corpus[PATH_MAX + 16], cases[PATH_MAX + 16];
     snprintf(corpus, sizeof(corpus), "%s/corpus", g_tmp);
     snprintf(cases, sizeof(cases), "%s/cases", g_tmp);
-    size_t kept = count_json(corpus);
+    size_t kept = it_count_json(corpus);
     ck_assert_msg(kept > 0, "no corpus entry written:\n%s", out);
-    ck_assert_uint_eq(count_json(cases), 0);
+    ck_assert_uint_eq(it_count_json(cases), 0);
     /* Connection reuse happened: fewer connections than requests, and
      * every execution sent its request. */
     char *report = only_fuzz_report();
@@ -172,7 +116,7 @@ START_TEST(clean_gatekeeper_no_finding_corpus_written_and_resumed)
     char want[64];
     snprintf(want, sizeof(want), "(%zu loaded", kept);
     ck_assert_msg(strstr(out, want) != NULL, "want %s in:\n%s", want, out);
-    ck_assert_uint_ge(count_json(corpus), kept);
+    ck_assert_uint_ge(it_count_json(corpus), kept);
     free(out);
 }
 END_TEST
@@ -191,43 +135,21 @@ START_TEST(broken_target_finding_and_regression_case)
     ck_assert_msg(rc == 1, "exit %d (want 1, findings):\n%s", rc, out != NULL ? out : "");
     char cases[PATH_MAX + 16];
     snprintf(cases, sizeof(cases), "%s/bcases", g_tmp);
-    ck_assert_msg(count_json(cases) >= 1, "no regression case:\n%s", out);
+    ck_assert_msg(it_count_json(cases) >= 1, "no regression case:\n%s", out);
     ck_assert_ptr_null(strstr(out, " tuples, 0 findings"));
     free(out);
 }
 END_TEST
 
-static int rm_tree(const char *path)
-{
-    char cmd[PATH_MAX + 16];
-    pid_t pid = fork();
-    if (pid == 0) {
-        snprintf(cmd, sizeof(cmd), "%s", path);
-        execl("/bin/rm", "rm", "-rf", "--", cmd, (char *)NULL);
-        _exit(127);
-    }
-    int st = 0;
-    return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0
-                                                                                           : -1;
-}
-
 int main(void)
 {
-    snprintf(g_tmp, sizeof(g_tmp), "/tmp/gc-itest-fuzz-XXXXXX");
-    if (mkdtemp(g_tmp) == NULL)
+    if (it_make_tmp(g_tmp, sizeof(g_tmp), "fuzz") != 0)
         return 1;
-    chmod(g_tmp, 0755); /* gatekeeper drops to nobody when run as root */
     Suite *s = suite_create("fuzz");
     TCase *tc = tcase_create("fuzz");
     tcase_set_timeout(tc, 3 * FT_TIMEOUT_S);
     tcase_add_test(tc, clean_gatekeeper_no_finding_corpus_written_and_resumed);
     tcase_add_test(tc, broken_target_finding_and_regression_case);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    rm_tree(g_tmp);
-    return failed ? 1 : 0;
+    return it_run_suite_nofork(s, g_tmp);
 }

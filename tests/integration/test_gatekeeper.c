@@ -9,10 +9,8 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +24,11 @@
 #include <openssl/x509v3.h>
 
 #include "client.h"
+#include "itest_util.h"
 #include "fixtures.h"
 #include "jose.h"
 #include "pki.h"
 
-extern char **environ;
 
 #define IT_TIMEOUT_MS 5000
 #define IT_START_TIMEOUT_MS 15000
@@ -85,107 +83,32 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-static void path_join(char *out, size_t cap, const char *a, const char *b)
-{
-    int n = snprintf(out, cap, "%s/%s", a, b);
-    ck_assert_msg(n > 0 && (size_t)n < cap, "path too long: %s/%s", a, b);
-}
-
-/* Whole file into a NUL-terminated heap buffer, or NULL. */
-static char *slurp(const char *path, size_t *len_out)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    size_t n;
-    while (buf != NULL && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len - 1 == 0) {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf == NULL)
-        return NULL;
-    buf[len] = '\0';
-    if (len_out)
-        *len_out = len;
-    return buf;
-}
-
-static int rm_entry(const char *p, const struct stat *st, int fl, struct FTW *ftw)
-{
-    (void)st;
-    (void)fl;
-    (void)ftw;
-    return remove(p);
-}
-
-/* Environment for gatekeeper: ours, plus ASAN_OPTIONS=detect_leaks=0 unless the
+/* Extra environment for gatekeeper: ASAN_OPTIONS=detect_leaks=0 unless the
  * caller set ASAN_OPTIONS. Under the asan preset LeakSanitizer's exit-time scan
  * needs /proc/<pid>/task, which gatekeeper's sandbox (setuid to nobody,
  * Landlock) forbids, so every sandboxed process would exit non-zero. */
-#define IT_MAX_ENV 512
-static char *g_gk_env[IT_MAX_ENV + 2];
-
-static char **gatekeeper_env(void)
+static const char *const *gatekeeper_env(void)
 {
-    size_t n = 0;
-    for (char **e = environ; *e != NULL && n < IT_MAX_ENV; e++)
-        g_gk_env[n++] = *e;
-    if (getenv("ASAN_OPTIONS") == NULL)
-        g_gk_env[n++] = (char *)"ASAN_OPTIONS=detect_leaks=0";
-    g_gk_env[n] = NULL;
-    return g_gk_env;
+    static const char *const no_leak_check[] = {"ASAN_OPTIONS=detect_leaks=0", NULL};
+    return getenv("ASAN_OPTIONS") == NULL ? no_leak_check : NULL;
 }
 
-/* posix_spawn with stdout+stderr into log_path (or /dev/null). */
-static pid_t spawn_env(char *const argv[], const char *log_path, char **envp)
+/* Start argv with stdout+stderr into log_path (or /dev/null), env on top of ours. */
+static pid_t spawn_env(char *const argv[], const char *log_path, const char *const *env)
 {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, log_path ? log_path : "/dev/null",
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    pid_t pid = -1;
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    return rc == 0 ? pid : -1;
+    struct it_run_opts o = {.argv = (const char *const *)argv, .env = env, .out_path = log_path};
+    return it_start(&o);
 }
 
 static pid_t spawn(char *const argv[], const char *log_path)
 {
-    return spawn_env(argv, log_path, environ);
+    return spawn_env(argv, log_path, NULL);
 }
 
 /* Wait for exit; returns the wait status, or -1 after killing it on timeout. */
 static int wait_exit(pid_t pid, int timeout_ms)
 {
-    int64_t deadline = now_ms() + timeout_ms;
-    int status = 0;
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            return status;
-        if (r < 0 && errno != EINTR)
-            return -1;
-        if (now_ms() > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return -1;
-        }
-        sleep_ms(IT_POLL_MS);
-    }
+    return it_wait(pid, timeout_ms, 0);
 }
 
 static int exited_with(int status, int code)
@@ -219,7 +142,7 @@ static pid_t start_gatekeeper(const char *target, const char *log_path, uint16_t
         return -1;
     int64_t deadline = now_ms() + IT_START_TIMEOUT_MS;
     while (now_ms() < deadline) {
-        char *log = slurp(log_path, NULL);
+        char *log = it_slurp(log_path, NULL);
         const char *at = log ? strstr(log, IT_LISTEN_PREFIX) : NULL;
         if (at != NULL) {
             char *end = NULL;
@@ -322,7 +245,7 @@ static struct gc_client *make_client(const char *cert, const char *key)
 static int make_clients(void)
 {
     char extra[IT_ROOT_MAX];
-    path_join(extra, sizeof(extra), g_tmp, "extra");
+    IT_PATH_JOIN_CK(extra, sizeof(extra), g_tmp, "extra");
     for (int i = 0; i < C_N; i++) {
         char cert[PATH_MAX], key[PATH_MAX];
         const char *dir = NULL;
@@ -396,14 +319,14 @@ static void setup_fixtures(void)
         snprintf(g_setup_err, sizeof(g_setup_err), "mkdtemp: %s", strerror(errno));
         return;
     }
-    path_join(g_fx, sizeof(g_fx), g_tmp, "fx");
-    path_join(g_target, sizeof(g_target), g_fx, GC_FX_TARGET);
+    IT_PATH_JOIN_CK(g_fx, sizeof(g_fx), g_tmp, "fx");
+    IT_PATH_JOIN_CK(g_target, sizeof(g_target), g_fx, GC_FX_TARGET);
     if (!exited_with(run_fixtures(g_fx, NULL, NULL), 0)) {
         snprintf(g_setup_err, sizeof(g_setup_err), "gatecrash fixtures %s failed", g_fx);
         return;
     }
     char extra[IT_ROOT_MAX];
-    path_join(extra, sizeof(extra), g_tmp, "extra");
+    IT_PATH_JOIN_CK(extra, sizeof(extra), g_tmp, "extra");
     if (make_extra_certs(extra) != 0) {
         snprintf(g_setup_err, sizeof(g_setup_err), "making extra certificates failed");
         return;
@@ -421,10 +344,10 @@ static void setup_all(void)
     if (g_setup_err[0] != '\0')
         return;
     char log[PATH_MAX];
-    path_join(log, sizeof(log), g_tmp, "gatekeeper.log");
+    IT_PATH_JOIN_CK(log, sizeof(log), g_tmp, "gatekeeper.log");
     g_gk_pid = start_gatekeeper(g_target, log, &g_port);
     if (g_gk_pid < 0) {
-        char *text = slurp(log, NULL);
+        char *text = it_slurp(log, NULL);
         snprintf(g_setup_err, sizeof(g_setup_err), "gatekeeper did not start: %.400s",
                  text ? text : "(no output)");
         free(text);
@@ -445,7 +368,7 @@ static void teardown_all(void)
         g_clients[i] = NULL;
     }
     if (g_tmp[0] != '\0' && getenv("GC_ITEST_KEEP") == NULL)
-        (void)nftw(g_tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        (void)it_rm_tree(g_tmp);
 }
 
 static void require_fixtures(void)
@@ -565,7 +488,7 @@ static size_t hs_secret(uint8_t *out, size_t cap)
     char p[PATH_MAX];
     snprintf(p, sizeof(p), "%s/" GC_FX_JWT_PUB_DIR "/hs-1.key", g_fx);
     size_t len = 0;
-    char *s = slurp(p, &len);
+    char *s = it_slurp(p, &len);
     ck_assert(s != NULL && len > 0 && len <= cap);
     memcpy(out, s, len);
     free(s);
@@ -669,7 +592,7 @@ START_TEST(fixtures_layout_has_every_file_with_its_mode)
 {
     require_fixtures();
     char p[PATH_MAX];
-    path_join(p, sizeof(p), g_fx, FX_FILES[_i].rel);
+    IT_PATH_JOIN_CK(p, sizeof(p), g_fx, FX_FILES[_i].rel);
     struct stat st;
     ck_assert_msg(lstat(p, &st) == 0, "%s missing", FX_FILES[_i].rel);
     ck_assert_msg((int)(st.st_mode & 07777) == FX_FILES[_i].mode, "%s mode %o want %o",
@@ -681,12 +604,12 @@ START_TEST(fixtures_symlinks_canaries_and_policy_follow_the_contract)
 {
     require_fixtures();
     char p[PATH_MAX], link[PATH_MAX];
-    path_join(p, sizeof(p), g_fx, GC_FX_WWW "/escape");
+    IT_PATH_JOIN_CK(p, sizeof(p), g_fx, GC_FX_WWW "/escape");
     ssize_t n = readlink(p, link, sizeof(link) - 1);
     ck_assert_int_gt(n, 0);
     link[n] = '\0';
     ck_assert_str_eq(link, "../canary.txt");
-    path_join(p, sizeof(p), g_fx, GC_FX_WWW "/etc-link");
+    IT_PATH_JOIN_CK(p, sizeof(p), g_fx, GC_FX_WWW "/etc-link");
     n = readlink(p, link, sizeof(link) - 1);
     ck_assert_int_gt(n, 0);
     link[n] = '\0';
@@ -695,15 +618,15 @@ START_TEST(fixtures_symlinks_canaries_and_policy_follow_the_contract)
     /* Each canary file holds its token; canaries.json lists it with its path. */
     const char *rels[] = {GC_FX_CANARY, GC_FX_SIBLING_CANARY, GC_FX_OUTSIDE_CANARY};
     for (size_t i = 0; i < GC_FX_N_CANARIES; i++) {
-        path_join(p, sizeof(p), g_fx, rels[i]);
-        char *text = slurp(p, NULL);
+        IT_PATH_JOIN_CK(p, sizeof(p), g_fx, rels[i]);
+        char *text = it_slurp(p, NULL);
         ck_assert_ptr_nonnull(text);
         ck_assert_msg(strstr(text, g_canaries[i]) != NULL, "%s lacks its token", rels[i]);
         ck_assert(strncmp(g_canaries[i], GC_FX_CANARY_PREFIX, strlen(GC_FX_CANARY_PREFIX)) == 0);
         free(text);
     }
 
-    path_join(p, sizeof(p), g_fx, GC_FX_POLICY);
+    IT_PATH_JOIN_CK(p, sizeof(p), g_fx, GC_FX_POLICY);
     json_error_t je;
     json_t *doc = json_load_file(p, JSON_REJECT_DUPLICATES, &je);
     ck_assert_msg(doc != NULL, "policy.json: %s", je.text);
@@ -734,9 +657,9 @@ START_TEST(fixtures_chains_verify_and_the_rogue_ca_does_not)
 {
     require_fixtures();
     char p[PATH_MAX];
-    path_join(p, sizeof(p), g_fx, GC_FX_CLIENT_CA);
+    IT_PATH_JOIN_CK(p, sizeof(p), g_fx, GC_FX_CLIENT_CA);
     X509 *ca = gc_pki_read_cert_pem(p);
-    path_join(p, sizeof(p), g_fx, GC_FX_ROGUE_CA_CERT);
+    IT_PATH_JOIN_CK(p, sizeof(p), g_fx, GC_FX_ROGUE_CA_CERT);
     X509 *rogue = gc_pki_read_cert_pem(p);
     ck_assert(ca && rogue);
     /* Same subject name, different key: only a name-matching verifier is fooled. */
@@ -745,9 +668,9 @@ START_TEST(fixtures_chains_verify_and_the_rogue_ca_does_not)
     X509_free(ca);
     X509_free(rogue);
     /* server.pem is the leaf only, and it is for localhost and 127.0.0.1. */
-    path_join(p, sizeof(p), g_fx, GC_FX_SERVER_CERT);
+    IT_PATH_JOIN_CK(p, sizeof(p), g_fx, GC_FX_SERVER_CERT);
     size_t len;
-    char *text = slurp(p, &len);
+    char *text = it_slurp(p, &len);
     ck_assert_ptr_nonnull(text);
     ck_assert_ptr_null(strstr(strstr(text, "BEGIN CERTIFICATE") + 1, "BEGIN CERTIFICATE"));
     free(text);
@@ -762,36 +685,36 @@ START_TEST(fixtures_refuses_a_nonempty_dir_without_force_and_seed_is_determinist
 {
     require_fixtures();
     char a[PATH_MAX], b[PATH_MAX], p[PATH_MAX];
-    path_join(a, sizeof(a), g_tmp, "seed-a");
-    path_join(b, sizeof(b), g_tmp, "seed-b");
+    IT_PATH_JOIN_CK(a, sizeof(a), g_tmp, "seed-a");
+    IT_PATH_JOIN_CK(b, sizeof(b), g_tmp, "seed-b");
     ck_assert(exited_with(run_fixtures(a, "--seed", "s1"), 0));
     ck_assert(exited_with(run_fixtures(b, "--seed", "s1"), 0));
     const char *same[] = {GC_FX_CANARY, GC_FX_OUTSIDE_CANARY, "target/jwt/hs-1.key"};
     for (size_t i = 0; i < 3; i++) {
         char pa[PATH_MAX], pb[PATH_MAX];
         size_t la, lb;
-        path_join(pa, sizeof(pa), a, same[i]);
-        path_join(pb, sizeof(pb), b, same[i]);
-        char *ta = slurp(pa, &la), *tb = slurp(pb, &lb);
+        IT_PATH_JOIN_CK(pa, sizeof(pa), a, same[i]);
+        IT_PATH_JOIN_CK(pb, sizeof(pb), b, same[i]);
+        char *ta = it_slurp(pa, &la), *tb = it_slurp(pb, &lb);
         ck_assert(ta && tb && la == lb && memcmp(ta, tb, la) == 0);
         free(ta);
         free(tb);
     }
     /* Non-empty without --force: exit 2, nothing changed. */
-    path_join(p, sizeof(p), a, GC_FX_CANARY);
-    char *before = slurp(p, NULL);
+    IT_PATH_JOIN_CK(p, sizeof(p), a, GC_FX_CANARY);
+    char *before = it_slurp(p, NULL);
     ck_assert(exited_with(run_fixtures(a, NULL, NULL), 2));
-    char *after = slurp(p, NULL);
+    char *after = it_slurp(p, NULL);
     ck_assert(before && after && strcmp(before, after) == 0);
     free(after);
     /* --force replaces it; without a seed the token is new. */
     ck_assert(exited_with(run_fixtures(a, "--force", NULL), 0));
-    after = slurp(p, NULL);
+    after = it_slurp(p, NULL);
     ck_assert(after && strcmp(before, after) != 0);
     free(before);
     free(after);
-    (void)nftw(a, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    (void)nftw(b, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    (void)it_rm_tree(a);
+    (void)it_rm_tree(b);
 }
 END_TEST
 
@@ -950,7 +873,7 @@ static void bad_token(enum bad_token kind, char *out, size_t cap)
         char p[PATH_MAX], header[128];
         snprintf(p, sizeof(p), "%s/" GC_FX_JWT_PUB_DIR "/rsa-1.pub.pem", g_fx);
         size_t len;
-        char *pem = slurp(p, &len);
+        char *pem = it_slurp(p, &len);
         ck_assert_ptr_nonnull(pem);
         snprintf(header, sizeof(header), "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"rsa-1\"}");
         ck_assert_int_eq(gc_jws_sign(header, payload, "HS256", NULL, (const uint8_t *)pem, len, tok,
@@ -1275,10 +1198,10 @@ START_TEST(bad_policy_field_exits_2_naming_file_and_field)
 {
     require_setup();
     char bad[PATH_MAX], target[PATH_MAX], policy[PATH_MAX], log[PATH_MAX];
-    path_join(bad, sizeof(bad), g_tmp, "bad");
-    path_join(target, sizeof(target), bad, GC_FX_TARGET);
-    path_join(policy, sizeof(policy), bad, GC_FX_POLICY);
-    path_join(log, sizeof(log), g_tmp, "gatekeeper-bad.log");
+    IT_PATH_JOIN_CK(bad, sizeof(bad), g_tmp, "bad");
+    IT_PATH_JOIN_CK(target, sizeof(target), bad, GC_FX_TARGET);
+    IT_PATH_JOIN_CK(policy, sizeof(policy), bad, GC_FX_POLICY);
+    IT_PATH_JOIN_CK(log, sizeof(log), g_tmp, "gatekeeper-bad.log");
     ck_assert(exited_with(run_fixtures(bad, NULL, NULL), 0));
     json_t *doc = json_load_file(policy, 0, NULL);
     ck_assert_ptr_nonnull(doc);
@@ -1294,12 +1217,12 @@ START_TEST(bad_policy_field_exits_2_naming_file_and_field)
     pid_t pid = spawn_env(argv, log, gatekeeper_env());
     ck_assert_int_gt(pid, 0);
     int st = wait_exit(pid, IT_EXIT_TIMEOUT_MS);
-    char *out = slurp(log, NULL);
+    char *out = it_slurp(log, NULL);
     ck_assert_msg(exited_with(st, 2), "status %d, output %.300s", st, out ? out : "");
     ck_assert_msg(out && strstr(out, "policy.json") && strstr(out, "max_chain_depth"),
                   "stderr must name policy.json and max_chain_depth: %.300s", out ? out : "");
     free(out);
-    (void)nftw(bad, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    (void)it_rm_tree(bad);
 }
 END_TEST
 
@@ -1307,7 +1230,7 @@ START_TEST(sigterm_stops_gatekeeper_with_exit_0)
 {
     require_setup();
     char log[PATH_MAX];
-    path_join(log, sizeof(log), g_tmp, "gatekeeper-term.log");
+    IT_PATH_JOIN_CK(log, sizeof(log), g_tmp, "gatekeeper-term.log");
     uint16_t port = 0;
     pid_t pid = start_gatekeeper(g_target, log, &port);
     ck_assert_msg(pid > 0, "second gatekeeper did not start");

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "itest_util.h"
+
 #define GB_GATEKEEPER GC_SOURCE_DIR "/build/netfuzz/reference-server/server/gatekeeper"
 #define GB_TIME_ARG "20"
 #define GB_OFF_TIME_ARG "5"
@@ -32,7 +34,6 @@
 #define GB_TIMEOUT_S 150 /* one gatecrash process: start-up, run, minimizations */
 #define GB_SIGINT_AFTER_S 6
 #define GB_POLL_MS 50
-#define GB_OUT_MAX (1u << 20)
 #define GB_MAX_ARGS 40
 #define GB_TMP_MAX 256
 #define GB_SKIP 77
@@ -44,31 +45,18 @@ static char g_tmp[GB_TMP_MAX];
 /* Start gatecrash fuzz in g_tmp/<sub> with args, output to out.txt there. */
 static pid_t start(const char *sub, const char *const *args)
 {
+    static const char *const env[] = {"GATECRASH_CASES_DIR=", NULL}; /* the fixed catalogue only */
     char dir[PATH_MAX], log[PATH_MAX];
-    snprintf(dir, sizeof(dir), "%s/%s", g_tmp, sub);
-    snprintf(log, sizeof(log), "%s/%s/out.txt", g_tmp, sub);
+    const char *argv[GB_MAX_ARGS];
+    if (it_path_join(dir, sizeof(dir), g_tmp, sub) != 0 ||
+        it_path_join(log, sizeof(log), dir, "out.txt") != 0 ||
+        it_argv(argv, GB_MAX_ARGS, GC_GATECRASH_BIN, "fuzz", args) != 0)
+        return -1;
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return -1;
     chmod(dir, 0755); /* gatekeeper drops to nobody when run as root */
-    const char *argv[GB_MAX_ARGS];
-    size_t n = 0;
-    argv[n++] = GC_GATECRASH_BIN;
-    argv[n++] = "fuzz";
-    for (size_t i = 0; args[i] != NULL && n + 1 < GB_MAX_ARGS; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd < 0 || chdir(dir) != 0)
-            _exit(127);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        setenv("GATECRASH_CASES_DIR", "", 1); /* the fixed catalogue only */
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    return pid;
+    struct it_run_opts o = {.argv = argv, .cwd = dir, .env = env, .out_path = log};
+    return it_start(&o);
 }
 
 /* Wait for pid (SIGINT after sigint_after_s when > 0), read out.txt. Exit
@@ -77,45 +65,11 @@ static int finish(pid_t pid, const char *sub, int sigint_after_s, char **out)
 {
     if (pid < 0)
         return -1;
-    int st = 0, sent = 0;
-    time_t t0 = time(NULL);
-    while (waitpid(pid, &st, WNOHANG) == 0) {
-        if (sigint_after_s > 0 && !sent && time(NULL) - t0 >= sigint_after_s) {
-            kill(pid, SIGINT);
-            sent = 1;
-        }
-        if (time(NULL) - t0 > GB_TIMEOUT_S) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &st, 0);
-            return -1;
-        }
-        struct timespec ts = {.tv_sec = 0, .tv_nsec = GB_POLL_MS * 1000000L};
-        nanosleep(&ts, NULL);
-    }
+    int rc = it_exit_code(it_wait(pid, GB_TIMEOUT_S * 1000, sigint_after_s * 1000));
     char log[PATH_MAX];
     snprintf(log, sizeof(log), "%s/%s/out.txt", g_tmp, sub);
-    FILE *fp = fopen(log, "r");
-    *out = calloc(1, GB_OUT_MAX + 1);
-    if (fp != NULL && *out != NULL) {
-        size_t got = fread(*out, 1, GB_OUT_MAX, fp);
-        (*out)[got] = '\0';
-    }
-    if (fp != NULL)
-        fclose(fp);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* A whole file (fuzz.json), NUL-terminated; NULL when unreadable. */
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "r");
-    if (fp == NULL)
-        return NULL;
-    char *b = calloc(1, GB_OUT_MAX + 1);
-    if (b != NULL)
-        b[fread(b, 1, GB_OUT_MAX, fp)] = '\0';
-    fclose(fp);
-    return b;
+    *out = it_slurp(log, NULL);
+    return rc;
 }
 
 /* The integer after `"key": ` in JSON text, or -1. */
@@ -130,20 +84,6 @@ static long json_int(const char *text, const char *key)
     errno = 0;
     long v = strtol(p + strlen(pat), &end, 10);
     return errno == 0 && end != p + strlen(pat) ? v : -1;
-}
-
-static size_t count_json(const char *dir)
-{
-    DIR *d = opendir(dir);
-    size_t n = 0;
-    struct dirent *de;
-    while (d != NULL && (de = readdir(d)) != NULL) {
-        size_t l = strlen(de->d_name);
-        n += de->d_name[0] != '.' && l > 5 && strcmp(de->d_name + l - 5, ".json") == 0;
-    }
-    if (d != NULL)
-        closedir(d);
-    return n;
 }
 
 /* Shared-memory objects gatecrash process pid created and left behind. */
@@ -178,7 +118,7 @@ START_TEST(greybox_keeps_cases_for_new_edges)
 
     char path[PATH_MAX];
     snprintf(path, sizeof(path), "%s/on/run/fuzz.json", g_tmp);
-    char *js = slurp(path);
+    char *js = it_slurp(path, NULL);
     ck_assert_msg(js != NULL, "no %s:\n%s", path, out);
     ck_assert_msg(strstr(js, "\"greybox\": true") != NULL, "%s", js);
     ck_assert_int_eq(json_int(js, "edges"), edges);
@@ -187,7 +127,7 @@ START_TEST(greybox_keeps_cases_for_new_edges)
                   js);
     /* Every kept mutated entry is in the corpus dir: it grew by ke for edges. */
     snprintf(path, sizeof(path), "%s/on/corpus", g_tmp);
-    ck_assert_uint_eq(count_json(path), (size_t)(kt + ke));
+    ck_assert_uint_eq(it_count_json(path), (size_t)(kt + ke));
     ck_assert_uint_eq(shm_left(pid), 0);
     free(js);
     free(out);
@@ -206,7 +146,7 @@ START_TEST(greybox_off_reports_off_on_the_same_binary)
     ck_assert_msg(strstr(out, ", greybox off, ") != NULL, "%s", out);
     char path[PATH_MAX];
     snprintf(path, sizeof(path), "%s/off/run/fuzz.json", g_tmp);
-    char *js = slurp(path);
+    char *js = it_slurp(path, NULL);
     ck_assert_msg(js != NULL && strstr(js, "\"greybox\": false") != NULL, "%s", js ? js : out);
     ck_assert_int_eq(json_int(js, "kept_edges"), 0);
     ck_assert_uint_eq(shm_left(pid), 0);
@@ -238,17 +178,6 @@ START_TEST(sigint_removes_the_shared_map)
 }
 END_TEST
 
-static int rm_tree(const char *path)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/rm", "rm", "-rf", "--", path, (char *)NULL);
-        _exit(127);
-    }
-    int st = 0;
-    return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const char *slow = getenv(GB_ENV_SLOW);
@@ -263,10 +192,8 @@ int main(void)
                 GB_GATEKEEPER);
         return GB_SKIP;
     }
-    snprintf(g_tmp, sizeof(g_tmp), "/tmp/gc-itest-greybox-XXXXXX");
-    if (mkdtemp(g_tmp) == NULL)
+    if (it_make_tmp(g_tmp, sizeof(g_tmp), "greybox") != 0)
         return 1;
-    chmod(g_tmp, 0755);
     Suite *s = suite_create("greybox");
     TCase *tc = tcase_create("greybox");
     tcase_set_timeout(tc, 2 * GB_TIMEOUT_S);
@@ -274,11 +201,5 @@ int main(void)
     tcase_add_test(tc, greybox_off_reports_off_on_the_same_binary);
     tcase_add_test(tc, sigint_removes_the_shared_map);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    rm_tree(g_tmp);
-    return failed ? 1 : 0;
+    return it_run_suite_nofork(s, g_tmp);
 }
