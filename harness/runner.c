@@ -1630,6 +1630,32 @@ static int setup_marker(struct runner *r, char *err, size_t cap)
     return 0;
 }
 
+/* Everything between case selection and the first case, shared by
+ * gatecrash run and the fuzz session: target binary, directories, fixtures,
+ * exec marker, canary listener, the target itself. 0, or -1 with err. */
+static int bring_up(struct runner *r, struct gc_run *run, char *err, size_t cap)
+{
+    const struct gc_run_opts *o = r->o;
+    if (o->mode == GC_TARGET_EMBEDDED && find_gatekeeper(r, err, cap) != 0)
+        return -1;
+    snprintf(run->target_name, sizeof(run->target_name), "%s",
+             o->mode == GC_TARGET_EMBEDDED ? "gatekeeper"
+             : o->mode == GC_TARGET_CMD    ? o->target_cmd
+                                           : o->target_url);
+    if (setup_dirs(r, err, cap) != 0 || setup_fixtures(r, err, cap) != 0 ||
+        setup_marker(r, err, cap) != 0)
+        return -1;
+    char serr[256];
+    if (gc_ssrf_listener_start(&r->ssrf, serr, sizeof(serr)) != 0) {
+        gc_errf(err, cap, "canary listener: %s", serr);
+        return -1;
+    }
+    if (start_target(r, err, cap) != 0)
+        return -1;
+    run->supervised = r->t != NULL && gc_target_supervised(r->t);
+    return 0;
+}
+
 static int run_internal(const struct gc_run_opts *o, struct gc_run *run, char *err, size_t cap)
 {
     memset(run, 0, sizeof(*run));
@@ -1701,23 +1727,8 @@ static int run_internal(const struct gc_run_opts *o, struct gc_run *run, char *e
     }
     if (select_cases(r, parts, err, cap) != 0)
         goto out;
-    if (o->mode == GC_TARGET_EMBEDDED && find_gatekeeper(r, err, cap) != 0)
+    if (bring_up(r, run, err, cap) != 0)
         goto out;
-    snprintf(run->target_name, sizeof(run->target_name), "%s",
-             o->mode == GC_TARGET_EMBEDDED ? "gatekeeper"
-             : o->mode == GC_TARGET_CMD    ? o->target_cmd
-                                           : o->target_url);
-    if (setup_dirs(r, err, cap) != 0 || setup_fixtures(r, err, cap) != 0 ||
-        setup_marker(r, err, cap) != 0)
-        goto out;
-    char serr[256];
-    if (gc_ssrf_listener_start(&r->ssrf, serr, sizeof(serr)) != 0) {
-        gc_errf(err, cap, "canary listener: %s", serr);
-        goto out;
-    }
-    if (start_target(r, err, cap) != 0)
-        goto out;
-    run->supervised = r->t != NULL && gc_target_supervised(r->t);
     if (r->t != NULL && o->supervise && !run->supervised && !o->quiet)
         fprintf(stderr,
                 "gatecrash run: note: target not supervised (%s): exec/connect evidence missing\n",
@@ -1886,23 +1897,8 @@ int gc__session_open(const struct gc_run_opts *o, size_t slots, gc__judged_fn *f
         goto bad;
     }
     run->n_results = slots;
-    if (o->mode == GC_TARGET_EMBEDDED && find_gatekeeper(r, err, cap) != 0)
+    if (bring_up(r, run, err, cap) != 0)
         goto bad;
-    snprintf(run->target_name, sizeof(run->target_name), "%s",
-             o->mode == GC_TARGET_EMBEDDED ? "gatekeeper"
-             : o->mode == GC_TARGET_CMD    ? o->target_cmd
-                                           : o->target_url);
-    if (setup_dirs(r, err, cap) != 0 || setup_fixtures(r, err, cap) != 0 ||
-        setup_marker(r, err, cap) != 0)
-        goto bad;
-    char serr[256];
-    if (gc_ssrf_listener_start(&r->ssrf, serr, sizeof(serr)) != 0) {
-        gc_errf(err, cap, "canary listener: %s", serr);
-        goto bad;
-    }
-    if (start_target(r, err, cap) != 0)
-        goto bad;
-    run->supervised = r->t != NULL && gc_target_supervised(r->t);
     struct gc_client *cl = gc_material_client(r->m, GC_CERT_NONE);
     if (cl == NULL || !gc__net_public_ok(cl, (uint16_t)atomic_load(&r->port), r->timeout_ms)) {
         gc_errf(err, cap, "the target on 127.0.0.1:%d does not answer GET /public with 200",

@@ -308,6 +308,20 @@ static void print_table(const struct st_run *runs, size_t n, double wall_ms, con
            wall_ms / 1000.0, dir);
 }
 
+/* root as indented JSON into dir/name (atomically); consumes root. */
+static int write_json(const char *dir, const char *name, json_t *root)
+{
+    char *js = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+    json_decref(root);
+    struct gc__buf b = {0};
+    if (js)
+        gc__buf_printf(&b, "%s\n", js);
+    else
+        b.err = ENOMEM;
+    free(js);
+    return gc__write_buf(dir, name, &b);
+}
+
 static int write_reports(const struct st_run *runs, size_t n, double wall_ms, const char *dir,
                          const char *id)
 {
@@ -350,15 +364,7 @@ static int write_reports(const struct st_run *runs, size_t n, double wall_ms, co
         json_array_append_new(arr, e);
     }
     json_object_set_new(root, "runs", arr);
-    char *js = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-    json_decref(root);
-    struct gc__buf b = {0};
-    if (js)
-        gc__buf_printf(&b, "%s\n", js);
-    else
-        b.err = ENOMEM;
-    free(js);
-    int rc = gc__write_buf(dir, "selftest.json", &b);
+    int rc = write_json(dir, "selftest.json", root);
 
     /* Markdown */
     struct gc__buf m = {0};
@@ -656,15 +662,7 @@ static int combo_reports(const struct st_combo_row *rows, size_t n_rows,
         json_array_append_new(arr, e);
     }
     json_object_set_new(root, "bugs", arr);
-    char *js = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-    json_decref(root);
-    struct gc__buf b = {0};
-    if (js)
-        gc__buf_printf(&b, "%s\n", js);
-    else
-        b.err = ENOMEM;
-    free(js);
-    int rc = gc__write_buf(dir, "selftest-combination.json", &b);
+    int rc = write_json(dir, "selftest-combination.json", root);
 
     struct gc__buf m = {0}, h = {0};
     gc__buf_printf(&m,

@@ -215,6 +215,10 @@ int gk_files_read(int root_fd, struct gk_span rel, uint8_t *buf, size_t cap, siz
 /* Start the helper for a /run request. Returns 0 when started (the response
  * comes later), or an HTTP status to answer now (500, 503). */
 int gk_spawn_start(struct gk_conn *c, const char *arg);
+/* The mechanism behind gk_spawn_start: spawn `path` with argv (no PATH search,
+ * fixed environment, stdout a pipe in the worker's epoll). The planted /run
+ * bugs call it with their own argv. Returns 0, or an HTTP status (500, 503). */
+int gk_spawn_exec(struct gk_conn *c, const char *path, char *const argv[]);
 void gk_spawn_on_readable(struct gk_conn *c);
 /* Called each tick for helpers that closed stdout but have not been reaped. */
 void gk_spawn_poll_exit(struct gk_conn *c);

@@ -1283,13 +1283,10 @@ int gk_plant_files_handle(struct gk_conn *c, const struct gk_http_request *req, 
 
 /* ---------------------------------------------------------------- /run */
 
-static char *const plant_envp[] = {"PATH=/usr/bin:/bin", "LANG=C", NULL};
-
-/* spawn.c's gk_spawn_start with the planted argv. */
+/* spawn.c's gk_spawn_start with the planted argv; the same spawn mechanism. */
 int gk_plant_spawn_start(struct gk_conn *c, const char *arg)
 {
     struct gk_worker *w = c->w;
-    struct gk_spawn *s = &c->spawn;
     static char cmd[PLANT_SHELL_CMD_MAX];
     char *argv[4];
     const char *path = w->ctx->helper_abs;
@@ -1311,68 +1308,7 @@ int gk_plant_spawn_start(struct gk_conn *c, const char *arg)
         argv[1] = (char *)arg;
         argv[2] = NULL;
     }
-    if (w->n_spawns >= GK_RUN_MAX_CONCURRENT)
-        return 503;
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0)
-        return 500;
-    if (fcntl(p[0], F_SETFL, O_NONBLOCK) != 0 || (s->buf = malloc(GK_RUN_MAX_OUTPUT)) == NULL) {
-        close(p[0]);
-        close(p[1]);
-        return 500;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    sigdelset(&all, SIGKILL);
-    sigdelset(&all, SIGSTOP);
-    pid_t pid = -1;
-    int rc = posix_spawn_file_actions_init(&fa);
-    if (rc == 0 && (rc = posix_spawnattr_init(&attr)) != 0)
-        posix_spawn_file_actions_destroy(&fa);
-    if (rc == 0) {
-        rc = posix_spawn_file_actions_adddup2(&fa, w->devnull_fd, STDIN_FILENO);
-        if (rc == 0)
-            rc = posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
-        if (rc == 0)
-            rc = posix_spawn_file_actions_adddup2(&fa, w->devnull_fd, STDERR_FILENO);
-        if (rc == 0)
-            rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-        if (rc == 0)
-            rc = posix_spawnattr_setsigmask(&attr, &none);
-        if (rc == 0)
-            rc = posix_spawnattr_setsigdefault(&attr, &all);
-        if (rc == 0)
-            rc = posix_spawn(&pid, path, &fa, &attr, argv, plant_envp);
-        posix_spawn_file_actions_destroy(&fa);
-        posix_spawnattr_destroy(&attr);
-    }
-    close(p[1]);
-    if (rc != 0) {
-        close(p[0]);
-        free(s->buf);
-        s->buf = NULL;
-        gk_log("error", "planted spawn %s: %s", path, strerror(rc));
-        return 500;
-    }
-    s->pid = pid;
-    s->fd = p[0];
-    s->len = 0;
-    s->overflow = 0;
-    s->exited = 0;
-    s->wstatus = 0;
-    s->active = 1;
-    w->n_spawns++;
-    struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.ptr = &s->ev};
-    if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, s->fd, &ev) != 0) {
-        gk_spawn_abort(c);
-        return 500;
-    }
-    gk_timer_clear(c);
-    gk_timer_set(c, GK_TIMER_SPAWN);
-    return 0;
+    return gk_spawn_exec(c, path, argv);
 }
 
 /* ---------------------------------------------------------------- logs */

@@ -39,7 +39,7 @@ static void spawn_release(struct gk_conn *c)
     s->active = 0;
 }
 
-int gk_spawn_start(struct gk_conn *c, const char *arg)
+int gk_spawn_exec(struct gk_conn *c, const char *path, char *const argv[])
 {
     struct gk_worker *w = c->w;
     struct gk_spawn *s = &c->spawn;
@@ -98,11 +98,9 @@ int gk_spawn_start(struct gk_conn *c, const char *arg)
     if (rc == 0)
         rc = posix_spawnattr_setsigdefault(&attr, &all);
 
-    char *argv[4];
-    gk_run_argv(w->ctx->helper_abs, arg, argv);
     pid_t pid = -1;
     if (rc == 0)
-        rc = posix_spawn(&pid, w->ctx->helper_abs, &fa, &attr, argv, helper_envp);
+        rc = posix_spawn(&pid, path, &fa, &attr, argv, helper_envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     close(p[1]);
@@ -110,7 +108,7 @@ int gk_spawn_start(struct gk_conn *c, const char *arg)
         close(p[0]);
         free(s->buf);
         s->buf = NULL;
-        gk_log("error", "posix_spawn %s: %s", w->ctx->helper_abs, strerror(rc));
+        gk_log("error", "posix_spawn %s: %s", path, strerror(rc));
         return 500;
     }
 
@@ -130,6 +128,13 @@ int gk_spawn_start(struct gk_conn *c, const char *arg)
     gk_timer_clear(c);
     gk_timer_set(c, GK_TIMER_SPAWN);
     return 0;
+}
+
+int gk_spawn_start(struct gk_conn *c, const char *arg)
+{
+    char *argv[4];
+    gk_run_argv(c->w->ctx->helper_abs, arg, argv);
+    return gk_spawn_exec(c, c->w->ctx->helper_abs, argv);
 }
 
 /* Both EOF and the exit status are in: answer. */
